@@ -1,0 +1,50 @@
+"""newsweb: an AI-industry news site where every story comes with a panel of critics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from newsweb import config
+from newsweb.extensions import db, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages and response headers.
+
+    `test_config` replaces settings read from the environment (tests pass their own).
+    Nothing happens at import time; every app is independent of the others.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(config.TEMPLATE_DIR),
+        static_folder=str(config.STATIC_DIR),
+        instance_path=str(config.DEFAULT_INSTANCE_DIR),
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.settings_from_environment(Path(app.instance_path)))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.MIGRATIONS_DIR), render_as_batch=True)
+    with app.app_context():
+        from newsweb.database import configure_engine
+
+        configure_engine(db.engine)
+
+    from newsweb import bookmarks, errors, headers, news, panel, templating, tools
+    from newsweb.demo import cli as demo_cli
+
+    for blueprint in (news.blueprint, tools.blueprint, panel.blueprint, bookmarks.blueprint):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    headers.init_app(app)
+    templating.init_app(app)
+    app.cli.add_command(demo_cli.demo)
+    return app

@@ -1,0 +1,51 @@
+"""Settings read from the environment, and where the project's files live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# In a source checkout the package sits in src/newsweb and templates/ and static/ are
+# at the top of the repository; an installed wheel carries them inside the package.
+PROJECT_ROOT = PACKAGE_DIR if (PACKAGE_DIR / "templates").is_dir() else PACKAGE_DIR.parents[1]
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+# Shipped so that `make run` works out of the box; `security-check` refuses it.
+DEVELOPMENT_SECRET_KEY = "newsweb-development-key-not-for-production"  # noqa: S105
+
+
+def database_url_from(value: str | None, instance_dir: Path) -> str:
+    """Return the SQLAlchemy URL for `DATABASE_URL`, defaulting to embedded SQLite.
+
+    Hosting platforms hand out `postgres://` URLs; SQLAlchemy wants the driver named.
+    """
+    if not value:
+        return f"sqlite:///{instance_dir / 'newsweb.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value.removeprefix(prefix)
+    return value
+
+
+def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
+    """Collect every setting the app reads from environment variables."""
+    env = os.environ
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": database_url_from(env.get("DATABASE_URL"), instance_dir),
+        "PAGE_SIZE": int(env.get("NEWSWEB_PAGE_SIZE", "10")),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "TEMPLATES_AUTO_RELOAD": False,
+}

@@ -1,0 +1,192 @@
+"""Tools, categories, personas, stories, and the panel's takes and verdicts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from newsweb.extensions import Base
+from newsweb.models.clock import utcnow
+
+# A take longer than this shows a teaser of about TEASER_LENGTH and a "Read more" control.
+LONG_TAKE_LENGTH = 420
+TEASER_LENGTH = 260
+
+
+class Category(Base):
+    """A beat the newsroom covers: Funding, Model, Policy, ..."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Tool(Base):
+    """An AI product or company the newsroom covers."""
+
+    __tablename__ = "tools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tagline: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(500))
+    pricing: Mapped[str] = mapped_column(String(200), default="")
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    # lazy="raise" everywhere: a template can never run a query behind a view's back.
+    category: Mapped[Category] = relationship(lazy="raise")
+    verdicts: Mapped[list[Verdict]] = relationship(
+        back_populates="tool", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Tool {self.slug}>"
+
+
+class Persona(Base):
+    """A panelist with a fixed lens: The Founder, The Skeptic, ..."""
+
+    __tablename__ = "personas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    lens: Mapped[str] = mapped_column(String(80))
+    motto: Mapped[str] = mapped_column(String(200), default="")
+    profile: Mapped[str] = mapped_column(Text, default="")
+    excited_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tired_of: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Persona {self.slug}>"
+
+
+class StoryStatus(enum.StrEnum):
+    """Where a story is in the newsroom's workflow."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Story(Base):
+    """A news story: what happened, why it matters, and the panel's takes on it."""
+
+    __tablename__ = "stories"
+    __table_args__ = (
+        # Each listing reads newest first from one of these, then pages by keyset.
+        Index("ix_stories_listing", "status", "published_at", "id"),
+        Index("ix_stories_tool_listing", "tool_id", "status", "published_at", "id"),
+        Index("ix_stories_category_listing", "category_id", "status", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    dek: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[StoryStatus] = mapped_column(
+        Enum(
+            StoryStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=StoryStatus.DRAFT,
+    )
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    tool: Mapped[Tool] = relationship(lazy="raise")
+    category: Mapped[Category] = relationship(lazy="raise")
+    takes: Mapped[list[Take]] = relationship(
+        back_populates="story", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    @classmethod
+    def visible(cls, now: datetime | None = None) -> ColumnElement[bool]:
+        """The filter for stories readers may see: published, and not dated in the future."""
+        return and_(cls.status == StoryStatus.PUBLISHED, cls.published_at <= (now or utcnow()))
+
+    def __repr__(self) -> str:
+        return f"<Story {self.slug}>"
+
+
+class Take(Base):
+    """One persona's take on one story."""
+
+    __tablename__ = "takes"
+    __table_args__ = (UniqueConstraint("story_id", "persona_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    story: Mapped[Story] = relationship(back_populates="takes", lazy="raise")
+    persona: Mapped[Persona] = relationship(lazy="raise")
+
+    @property
+    def is_long(self) -> bool:
+        """Whether the story page shows a teaser and "Read more" for this take."""
+        return len(self.body) > LONG_TAKE_LENGTH
+
+    @property
+    def teaser(self) -> str:
+        """The opening of the take, cut at a word boundary, for the collapsed card."""
+        if not self.is_long:
+            return self.body
+        cut = self.body[:TEASER_LENGTH].rsplit(maxsplit=1)[0]
+        return cut.rstrip(",;:-\N{EM DASH}\N{EN DASH} ") + "…"
+
+
+class Verdict(Base):
+    """One persona's ship-or-skip call on a tool."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (UniqueConstraint("tool_id", "persona_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id", ondelete="CASCADE"))
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"), index=True)
+    ship: Mapped[bool] = mapped_column(Boolean)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    tool: Mapped[Tool] = relationship(back_populates="verdicts", lazy="raise")
+    persona: Mapped[Persona] = relationship(lazy="raise")

@@ -1,0 +1,5 @@
+"""The front page and story pages."""
+
+from newsweb.news.views import blueprint
+
+__all__ = ["blueprint"]

@@ -1,0 +1,127 @@
+"""Routes for the front page, story pages and the panel's takes on a story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from newsweb import catalog
+from newsweb.models import Story
+from newsweb.navigation import local_path
+from newsweb.news import queries
+from newsweb.paging import Cursor
+from newsweb.rendering import render, wants_fragment
+
+blueprint = Blueprint("news", __name__)
+
+EXPAND_ALL = "all"
+
+
+@blueprint.get("/")
+def index() -> str:
+    """`/`: the newest stories, filtered by `category` and `tool`, paged by `after`.
+
+    A "Load more" request from htmx gets the `story_page` block: the next stories and
+    the next "Load more" control; a filter change gets the `listing` block.
+    """
+    categories = catalog.all_categories()
+    category = catalog.requested_category(categories)
+    tool = catalog.requested_tool()
+    after = Cursor.decode(request.args.get("after"))
+    page = queries.latest_stories(
+        limit=current_app.config["PAGE_SIZE"], after=after, category=category, tool=tool
+    )
+    filters: dict[str, Any] = {
+        "category": category.slug if category else None,
+        "tool": tool.slug if tool else None,
+    }
+    block = "story_page" if after else "listing"
+    return render(
+        "news/index.html",
+        block=block,
+        page=page,
+        categories=categories,
+        category=category,
+        tool=tool,
+        filters=filters,
+        listing_url=url_for("news.index", **filters),
+    )
+
+
+def _story_or_404(slug: str) -> Story:
+    """Return the visible story with this slug, or answer 404."""
+    story = queries.visible_story(slug)
+    if story is None:
+        abort(404, description="We could not find that story. It may have been unpublished.")
+    return story
+
+
+@blueprint.get("/news/<slug>")
+def show(slug: str) -> str:
+    """`/news/<slug>`: a story, its body, the panel's takes and more about its tool.
+
+    `?expand=<persona-slug>` (repeatable) or `?expand=all` opens those takes in full:
+    that is where "Read more" leads without JavaScript.
+    """
+    story = _story_or_404(slug)
+    expand = set(request.args.getlist("expand"))
+    return render(
+        "news/show.html",
+        story=story,
+        takes=queries.takes_on(story),
+        expanded=expand,
+        expand_all=EXPAND_ALL in expand,
+        more_stories=queries.more_about_tool(story),
+        back_url=local_path(request.args.get("back")) or url_for("news.index"),
+    )
+
+
+@blueprint.get("/news/<slug>/takes")
+def takes(slug: str) -> Response | str:
+    """`/news/<slug>/takes?expanded=1`: the whole panel, every take open or closed.
+
+    htmx swaps in the `panel` block of the story page ("Expand all" / "Collapse all");
+    a plain request is sent to the story page with the same takes open.
+    """
+    expanded = request.args.get("expanded") == "1"
+    if not wants_fragment():
+        expand = EXPAND_ALL if expanded else None
+        return redirect(url_for("news.show", slug=slug, expand=expand, _anchor="panel"))
+    story = _story_or_404(slug)
+    return render(
+        "news/show.html",
+        block="panel",
+        story=story,
+        takes=queries.takes_on(story),
+        expanded=set(),
+        expand_all=expanded,
+    )
+
+
+@blueprint.get("/news/<slug>/takes/<persona_slug>")
+def take(slug: str, persona_slug: str) -> Response | str:
+    """`/news/<slug>/takes/<persona>?expanded=1`: one take card, open or closed.
+
+    htmx swaps in the `take` block of the story page ("Read more" / "Show less");
+    a plain request is sent to the story page with that take open.
+    """
+    expanded = request.args.get("expanded") == "1"
+    anchor = f"take-{persona_slug}"
+    if not wants_fragment():
+        expand = persona_slug if expanded else None
+        return redirect(url_for("news.show", slug=slug, expand=expand, _anchor=anchor))
+    story = _story_or_404(slug)
+    found = queries.take_on(story, persona_slug)
+    if found is None:
+        abort(404, description="That panelist has no take on this story.")
+    return render(
+        "news/show.html",
+        block="take",
+        story=story,
+        take=found,
+        expanded={persona_slug} if expanded else set(),
+        expand_all=False,
+        focus_toggle=True,
+    )

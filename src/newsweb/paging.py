@@ -1,0 +1,64 @@
+"""Keyset paging: a cursor names the last row shown, never a page number."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
+from werkzeug.exceptions import BadRequest
+
+T = TypeVar("T")
+
+# Ids above this are not ids: keep them out of 64-bit database integers.
+_LARGEST_ID = 2**53
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a newest-first listing: the timestamp and id of the last row shown."""
+
+    at: datetime
+    id: int
+
+    def encode(self) -> str:
+        """Return the cursor as it appears in a URL (`?after=...`)."""
+        return f"{self.at.isoformat()}~{self.id}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Cursor | None:
+        """Parse a cursor from a URL, or raise 400 with a message a reader understands."""
+        if not raw:
+            return None
+        at_text, _, id_text = raw.partition("~")
+        try:
+            at = datetime.fromisoformat(at_text)
+            row_id = int(id_text)
+        except ValueError:
+            raise BadRequest("That “Load more” link is broken. Start again from the top.") from None
+        if at.tzinfo is not None or not 0 < row_id < _LARGEST_ID:
+            raise BadRequest("That “Load more” link is broken. Start again from the top.")
+        return cls(at, row_id)
+
+
+def older_than(
+    cursor: Cursor, at: SQLColumnExpression[datetime | None], row_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """The WHERE clause for rows after `cursor` in a (`at`, `row_id`) descending listing."""
+    return or_(at < cursor.at, and_(at == cursor.at, row_id < cursor.id))
+
+
+def split_page(
+    rows: Sequence[T], limit: int, position: Callable[[T], tuple[datetime | None, int]]
+) -> tuple[list[T], Cursor | None]:
+    """Cut `limit + 1` fetched rows to a page, and name the cursor of the next page, if any.
+
+    `position` gives a row's (timestamp, id), the same columns the listing orders by.
+    """
+    page = list(rows[:limit])
+    if len(rows) <= limit or not page:
+        return page, None
+    at, row_id = position(page[-1])
+    return page, (Cursor(at, row_id) if at is not None else None)

@@ -1,0 +1,110 @@
+"""What the panel pages read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.orm import contains_eager
+
+from newsweb.extensions import db
+from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
+from newsweb.paging import Cursor, older_than, split_page
+
+
+@dataclass(frozen=True)
+class PanelSeat:
+    """A persona with how often it has weighed in."""
+
+    persona: Persona
+    take_count: int
+    verdict_count: int
+    shipped: int
+
+
+def panel() -> list[PanelSeat]:
+    """Return every persona in panel order with its counts, in one statement."""
+    takes = (
+        select(Take.persona_id, func.count(Take.id).label("n"))
+        .join(Take.story)
+        .where(Story.visible())
+        .group_by(Take.persona_id)
+        .subquery()
+    )
+    verdicts = (
+        select(
+            Verdict.persona_id,
+            func.count(Verdict.id).label("n"),
+            func.sum(cast(Verdict.ship, Integer)).label("shipped"),
+        )
+        .group_by(Verdict.persona_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Persona,
+            func.coalesce(takes.c.n, 0),
+            func.coalesce(verdicts.c.n, 0),
+            func.coalesce(verdicts.c.shipped, 0),
+        )
+        .outerjoin(takes, takes.c.persona_id == Persona.id)
+        .outerjoin(verdicts, verdicts.c.persona_id == Persona.id)
+        .order_by(Persona.position, Persona.id)
+    )
+    return [PanelSeat(persona, t, v, int(s)) for persona, t, v, s in rows]
+
+
+def persona_by_slug(slug: str) -> Persona | None:
+    """Return the persona with this slug, if any."""
+    return db.session.scalars(select(Persona).where(Persona.slug == slug)).first()
+
+
+@dataclass(frozen=True)
+class TakePage:
+    """One page of a persona's takes, newest story first."""
+
+    takes: list[Take]
+    next_cursor: Cursor | None
+
+
+def takes_by(
+    persona: Persona, *, limit: int, after: Cursor | None = None, category: Category | None = None
+) -> TakePage:
+    """Return `persona`'s takes on visible stories (in `category`), newest story first.
+
+    One statement: each take comes with its story and the story's tool and category.
+    """
+    stmt = (
+        select(Take)
+        .join(Take.story)
+        .join(Story.tool)
+        .join(Story.category)
+        .options(
+            contains_eager(Take.story).contains_eager(Story.tool),
+            contains_eager(Take.story).contains_eager(Story.category),
+        )
+        .where(Take.persona_id == persona.id, Story.visible())
+        .order_by(Story.published_at.desc(), Story.id.desc())
+        .limit(limit + 1)
+    )
+    if category is not None:
+        stmt = stmt.where(Story.category_id == category.id)
+    if after is not None:
+        stmt = stmt.where(older_than(after, Story.published_at, Story.id))
+    rows = db.session.scalars(stmt).all()
+    takes, next_cursor = split_page(rows, limit, lambda t: (t.story.published_at, t.story.id))
+    return TakePage(takes, next_cursor)
+
+
+def verdicts_by(persona: Persona, *, category: Category | None = None) -> list[Verdict]:
+    """Return `persona`'s verdicts (on tools in `category`), each with its tool, by tool name."""
+    stmt = (
+        select(Verdict)
+        .join(Verdict.tool)
+        .options(contains_eager(Verdict.tool))
+        .where(Verdict.persona_id == persona.id)
+        .order_by(Tool.name)
+    )
+    if category is not None:
+        stmt = stmt.where(Tool.category_id == category.id)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,47 @@
+"""Routes for the panel of critics and each persona's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request, url_for
+
+from newsweb import catalog
+from newsweb.paging import Cursor
+from newsweb.panel import queries
+from newsweb.rendering import render
+
+blueprint = Blueprint("panel", __name__, url_prefix="/panel")
+
+
+@blueprint.get("")
+def index() -> str:
+    """`/panel`: every persona in panel order, with its lens, motto and counts."""
+    return render("panel/index.html", seats=queries.panel())
+
+
+@blueprint.get("/<slug>")
+def show(slug: str) -> str:
+    """`/panel/<slug>`: a persona's profile, its verdicts and its takes (paged by `after`).
+
+    `?category=` narrows both takes and verdicts. htmx gets the `take_page` block for
+    "More takes" and the `record` block for a category change.
+    """
+    persona = queries.persona_by_slug(slug)
+    if persona is None:
+        abort(404, description="There is no panelist by that name.")
+    categories = catalog.all_categories()
+    category = catalog.requested_category(categories)
+    after = Cursor.decode(request.args.get("after"))
+    verdicts = queries.verdicts_by(persona, category=category)
+    return render(
+        "panel/show.html",
+        block="take_page" if after else "record",
+        persona=persona,
+        categories=categories,
+        category=category,
+        verdicts=verdicts,
+        shipped=sum(1 for verdict in verdicts if verdict.ship),
+        take_page=queries.takes_by(
+            persona, limit=current_app.config["PAGE_SIZE"], after=after, category=category
+        ),
+        back_url=url_for("panel.show", slug=persona.slug),
+    )

@@ -1,0 +1,32 @@
+"""One decision for every view: the whole page, or one block of it for htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def wants_fragment() -> bool:
+    """Whether this request is an htmx swap that expects a fragment, not a page.
+
+    Boosted links and history restores (htmx's cache missed) need the whole page.
+    """
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(template: str, block: str | None = None, **context: Any) -> str:
+    """Render `template`, or only its `block` when htmx asked for a fragment.
+
+    The fragment is the same block the full page renders, so the two cannot drift.
+    Every response carries `Vary: HX-Request` (set in `create_app`).
+    """
+    if block is not None and wants_fragment():
+        return render_block(template, block, **context)
+    return render_template(template, **context)

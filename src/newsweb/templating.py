@@ -1,0 +1,29 @@
+"""Filters and globals the templates share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+
+from newsweb.markup import paragraphs, render_markdown
+
+
+def long_date(value: date | datetime | None) -> str:
+    """Format a date the way the site prints it: `June 20, 2026`."""
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def iso_date(value: date | datetime | None) -> str:
+    """Format a date for a `<time datetime>` attribute."""
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register the template filters."""
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(iso_date, "iso_date")

@@ -1,0 +1,51 @@
+"""Routes for the tool directory and tool pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, url_for
+
+from newsweb import catalog
+from newsweb.news.queries import latest_stories
+from newsweb.rendering import render
+from newsweb.tools import queries
+
+blueprint = Blueprint("tools", __name__, url_prefix="/tools")
+
+STORIES_ON_TOOL_PAGE = 6
+
+
+@blueprint.get("")
+def index() -> str:
+    """`/tools`: every tool with its panel ship share, filtered by `category`, sorted by `sort`.
+
+    htmx filter and sort changes get the `directory` block.
+    """
+    categories = catalog.all_categories()
+    category = catalog.requested_category(categories)
+    sort = request.args.get("sort", "newest")
+    if sort not in queries.SORTS:
+        sort = "newest"
+    return render(
+        "tools/index.html",
+        block="directory",
+        entries=queries.directory(category=category, sort=sort),
+        categories=categories,
+        category=category,
+        sort=sort,
+        sorts=queries.SORTS,
+    )
+
+
+@blueprint.get("/<slug>")
+def show(slug: str) -> str:
+    """`/tools/<slug>`: a tool, the panel's scorecard on it, and its latest stories."""
+    tool = catalog.tool_by_slug(slug)
+    if tool is None:
+        abort(404, description="We do not cover a tool by that name (yet).")
+    return render(
+        "tools/show.html",
+        tool=tool,
+        scorecard=queries.scorecard(tool),
+        stories=latest_stories(limit=STORIES_ON_TOOL_PAGE, tool=tool),
+        back_url=url_for("tools.show", slug=tool.slug),
+    )

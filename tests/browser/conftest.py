@@ -1,0 +1,93 @@
+"""Real Chromium (Debian's) driven by Playwright against the app on a live local server."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = Path(os.environ.get("NEWSWEB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REQUIRE_BROWSER = os.environ.get("NEWSWEB_REQUIRE_BROWSER") == "1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as a browser test."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run."""
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium): browser tests"
+        if REQUIRE_BROWSER:
+            pytest.fail(f"{message} are required (NEWSWEB_REQUIRE_BROWSER=1)")
+        pytest.skip(f"{message} skipped")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def live_server(demo_app: Flask) -> Iterator[str]:
+    """Serve the demo newsroom on a free local port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def _watch_console(context: BrowserContext, errors: list[str]) -> None:
+    def record(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    context.on("console", record)
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions seen by `page` (tests assert it stays empty)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh browser tab with JavaScript on; fails the test on any console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    _watch_console(context, console_errors)
+    yield context.new_page()
+    context.close()
+    assert console_errors == [], f"console errors: {console_errors}"
+
+
+@pytest.fixture
+def page_without_js(browser: Browser) -> Iterator[Page]:
+    """A fresh browser tab with JavaScript switched off."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,127 @@
+"""Content for tests: small newsrooms built straight into the database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from newsweb.extensions import db
+from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+
+PANEL = [
+    ("the-founder", "The Founder", "Business & Market"),
+    ("the-skeptic", "The Skeptic", "Reality Check"),
+    ("the-futurist", "The Futurist", "Big Picture"),
+    ("the-builder", "The Builder", "Developer Perspective"),
+]
+LONG_TAKE = " ".join(["This take runs long enough to need a teaser and a Read more control."] * 9)
+START = datetime(2026, 1, 1, 8, 0)
+
+
+def panel() -> list[Persona]:
+    """Add the four founding personas, in panel order."""
+    personas = [
+        Persona(slug=slug, name=name, lens=lens, motto=f"{name} motto", position=position)
+        for position, (slug, name, lens) in enumerate(PANEL, start=1)
+    ]
+    db.session.add_all(personas)
+    return personas
+
+
+def category(name: str = "Funding") -> Category:
+    """Add a category."""
+    found = Category(name=name, slug=name.lower().replace(" ", "-"))
+    db.session.add(found)
+    return found
+
+
+def tool(name: str, in_category: Category, personas: list[Persona] | None = None) -> Tool:
+    """Add a tool, with a verdict from each of `personas` (the first skips, the rest ship)."""
+    slug = name.lower().replace(" ", "-")
+    made = Tool(
+        slug=slug,
+        name=name,
+        tagline=f"{name} makes models.",
+        description=f"{name} is a company.",
+        website=f"https://{slug}.example",
+        category=in_category,
+    )
+    made.verdicts = [
+        Verdict(persona=persona, ship=index > 0, body=f"{persona.name} on {name}.")
+        for index, persona in enumerate(personas or [])
+    ]
+    db.session.add(made)
+    return made
+
+
+def story(
+    title: str,
+    about: Tool,
+    in_category: Category,
+    personas: list[Persona],
+    *,
+    day: int = 0,
+    status: StoryStatus = StoryStatus.PUBLISHED,
+    body: str = "The **body** of the story.",
+    published_at: datetime | None = None,
+) -> Story:
+    """Add a story `day` days after the start date, with a take from every persona.
+
+    The second persona's take is long enough to show a teaser.
+    """
+    made = Story(
+        slug=title.lower().replace(" ", "-"),
+        title=title,
+        dek=f"The dek of {title}.",
+        body=body,
+        source_url="https://source.example/news",
+        status=status,
+        published_at=published_at or START + timedelta(days=day),
+        tool=about,
+        category=in_category,
+    )
+    made.takes = [
+        Take(persona=persona, body=LONG_TAKE if index == 1 else f"{persona.name} says a little.")
+        for index, persona in enumerate(personas)
+    ]
+    db.session.add(made)
+    return made
+
+
+def newsroom(stories: int) -> None:
+    """Add a panel, two categories, two tools and `stories` stories, then commit."""
+    personas = panel()
+    funding, model = category("Funding"), category("Model")
+    tools = [tool("Mistral AI", model, personas), tool("Anthropic", model, personas)]
+    for number in range(stories):
+        story(
+            f"Story {number:03d}",
+            tools[number % 2],
+            funding if number % 3 else model,
+            personas,
+            day=number,
+        )
+    db.session.commit()
+
+
+def panel_from_database() -> list[Persona]:
+    """Return the personas already added, in panel order."""
+    return list(db.session.scalars(select(Persona).order_by(Persona.position)))
+
+
+def more_stories(count: int) -> None:
+    """Add `count` more stories to a newsroom built by `newsroom`, then commit."""
+    personas = panel_from_database()
+    tools = list(db.session.scalars(select(Tool).order_by(Tool.id)))
+    categories = list(db.session.scalars(select(Category).order_by(Category.id)))
+    start = db.session.scalar(select(func.count(Story.id))) or 0
+    for number in range(start, start + count):
+        story(
+            f"Story {number:03d}",
+            tools[number % len(tools)],
+            categories[number % len(categories)],
+            personas,
+            day=number,
+        )
+    db.session.commit()

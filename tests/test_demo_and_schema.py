@@ -1,0 +1,84 @@
+"""The demo newsroom loader and the migrations that build the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text
+
+from newsweb import create_app
+from newsweb.demo.cli import read_content
+from newsweb.extensions import db
+from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
+from tests.conftest import settings
+
+
+def counts() -> dict[str, int]:
+    """How many rows each content table holds."""
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Category, Persona, Tool, Verdict, Story, Take)
+    }
+
+
+def test_demo_content_meets_the_brief() -> None:
+    """The demo: four founding personas, 16+ stories over 8+ tools and 5+ categories."""
+    content = read_content()
+    assert [p["name"] for p in content["personas"]] == [
+        "The Founder",
+        "The Skeptic",
+        "The Futurist",
+        "The Builder",
+    ]
+    stories = content["stories"]
+    assert len(stories) >= 16
+    assert len({s["tool"] for s in stories}) >= 8
+    assert len({s["category"] for s in stories}) >= 5
+    assert len({s["published"].month for s in stories}) >= 4
+    for story in stories:
+        assert set(story["takes"]) == {p["slug"] for p in content["personas"]}
+        assert story["source_url"].startswith("https://")
+    assert any(len(take) > 600 for s in stories for take in s["takes"].values())
+    for tool in content["tools"]:
+        assert len(tool["verdicts"]) == 4
+
+
+def test_demo_load_is_idempotent(runner: FlaskCliRunner, app: Flask) -> None:
+    """`demo load` fills the database once; running it again adds nothing."""
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        loaded = counts()
+    assert loaded["stories"] >= 16
+    assert loaded["takes"] == 4 * loaded["stories"]
+    assert loaded["verdicts"] == 4 * loaded["tools"]
+    second = runner.invoke(args=["demo", "load"])
+    assert "0 new items" in second.output
+    with app.app_context():
+        assert counts() == loaded
+
+
+def test_demo_load_if_empty_leaves_content_alone(runner: FlaskCliRunner, app: Flask) -> None:
+    """`demo load --if-empty` (what `make run` calls) does nothing once there is content."""
+    runner.invoke(args=["demo", "load", "--if-empty"])
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "already has content" in result.output
+
+
+def test_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None:
+    """Upgrading an empty SQLite database to head gives exactly the models' schema."""
+    app = create_app(settings(f"sqlite:///{tmp_path / 'migrated.sqlite3'}"))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert compare_metadata(context, db.metadata) == []
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        db.engine.dispose()

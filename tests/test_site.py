@@ -1,0 +1,118 @@
+"""What every page shares: full page vs fragment, headers, and friendly errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import htmx
+
+PAGES = [
+    "/",
+    "/?category=funding",
+    "/news/general-atlantic-leads-1-1b-series-c-in-mistral-ai-at-8b-valuation",
+    "/tools",
+    "/tools/mistral-ai",
+    "/panel",
+    "/panel/the-skeptic",
+    "/bookmarks",
+]
+FRAGMENTS = [
+    "/?category=model",
+    "/tools?category=model",
+    "/panel/the-skeptic?category=model",
+    "/bookmarks",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_a_whole_document(demo_client: FlaskClient, path: str) -> None:
+    """Each page is a full HTML document with the site's chrome, varying on HX-Request."""
+    response = demo_client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" in html
+    assert 'class="masthead"' in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("path", FRAGMENTS)
+def test_htmx_requests_get_fragments(demo_client: FlaskClient, path: str) -> None:
+    """htmx requests get a block of the page, never a whole document."""
+    response = demo_client.get(path, headers=htmx())
+    assert response.status_code == 200
+    assert "<html" not in response.get_data(as_text=True)
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [htmx(**{"HX-Boosted": "true"}), htmx(**{"HX-History-Restore-Request": "true"})],
+)
+def test_boosted_and_history_restore_get_the_whole_page(
+    demo_client: FlaskClient, headers: dict[str, str]
+) -> None:
+    """A boosted link or a history restore needs the full page, even from htmx."""
+    html = demo_client.get("/?category=model", headers=headers).get_data(as_text=True)
+    assert "<html" in html
+
+
+def test_security_headers_on_pages(demo_client: FlaskClient) -> None:
+    """Pages carry a strict CSP (no unsafe-inline) and the baseline security headers."""
+    headers = demo_client.get("/").headers
+    csp = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'"):
+        assert directive in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_htmx_is_vendored_with_its_license(demo_client: FlaskClient) -> None:
+    """htmx 2.0.x comes from our own static files, with its license beside it."""
+    html = demo_client.get("/").get_data(as_text=True)
+    assert 'src="/static/vendor/htmx-2.0.11.min.js"' in html
+    for asset in ("htmx-2.0.11.min.js", "htmx-2.0.11.LICENSE.txt"):
+        with demo_client.get(f"/static/vendor/{asset}") as response:
+            assert response.status_code == 200
+    assert '"allowEval": false' in html
+    assert '"includeIndicatorStyles": false' in html
+
+
+def test_unknown_page_is_a_friendly_404(client: FlaskClient) -> None:
+    """An unknown URL gets the site's 404 page."""
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "We could not find that page" in html
+    assert 'class="masthead"' in html
+
+
+def test_wrong_method_is_a_friendly_405(client: FlaskClient) -> None:
+    """POST to a read-only page gets the site's 405 page."""
+    response = client.post("/")
+    assert response.status_code == 405
+    assert "That is not something this page does" in response.get_data(as_text=True)
+
+
+def test_crash_is_a_friendly_500_without_traceback(make_app: Callable[..., Flask]) -> None:
+    """An unexpected error shows the site's 500 page and no traceback."""
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom() -> str:
+        """A route that fails, to see the 500 page."""
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something broke on our side" in html
+    assert "secret internals" not in html
+    assert "Traceback" not in html

@@ -1,0 +1,48 @@
+"""Pages run a fixed number of SQL statements, however many stories there are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+
+from tests import factories
+from tests.conftest import counting_statements
+
+# Each page's statement count, asserted exactly so that a new query is a visible change.
+PAGES = {
+    "/": 3,  # categories, stories (tool and category joined), panelists
+    "/?category=model&tool=mistral-ai": 4,  # + the tool filter
+    "/news/story-001": 3,  # story, takes with personas, more about the tool
+    "/news/story-001/takes/the-skeptic?expanded=1": 2,  # story, the take (htmx only)
+    "/tools": 2,  # categories, tools with tallies
+    "/tools/mistral-ai": 4,  # tool, scorecard, stories, panelists
+    "/panel": 1,  # personas with counts
+    "/panel/the-skeptic": 4,  # persona, categories, verdicts, takes
+}
+
+
+def statements_for(app: Flask, path: str) -> int:
+    """How many SQL statements one request for `path` runs."""
+    client = app.test_client()
+    headers = {"HX-Request": "true"} if "/takes/" in path else {}
+    with counting_statements(app) as statements:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_statement_count_does_not_grow_with_the_data(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    """The same page runs the same statements with 3 stories as with 300."""
+    app = make_app()
+    with app.app_context():
+        factories.newsroom(3)
+    small = statements_for(app, path)
+    with app.app_context():
+        factories.more_stories(297)
+    large = statements_for(app, path)
+    assert small == large == PAGES[path]
