@@ -61,7 +61,7 @@ def live_server(demo_app: Flask) -> Iterator[str]:
 def _watch_console(context: BrowserContext, errors: list[str]) -> None:
     def record(message: ConsoleMessage) -> None:
         if message.type == "error":
-            errors.append(message.text)
+            errors.append(f"{message.text} ({message.location['url']})")
 
     context.on("console", record)
     context.on("weberror", lambda error: errors.append(str(error.error)))
