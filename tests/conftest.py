@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy.engine import make_url
 from newsweb import create_app
 from newsweb.demo.cli import load_demo, read_content
 from newsweb.extensions import db
+from newsweb.models import Role, User
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped"
@@ -142,3 +144,58 @@ def counting_statements(app: Flask) -> Iterator[list[str]]:
 def htmx(**extra: str) -> dict[str, str]:
     """Headers htmx sends with a swap request."""
     return {"HX-Request": "true", **extra}
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def create_user(app: Flask, email: str, *, role: str = "reader", name: str = "Member") -> int:
+    """Add an account with the test password; returns its id."""
+    with app.app_context():
+        user = User(email=email, display_name=name, role=Role(role))
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return int(user.id)
+
+
+def csrf_token_in(html: str) -> str:
+    """The CSRF token a page carries (in a form field or the body's hx-headers)."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class Auth:
+    """Signs a test client in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def token(self, path: str = "/login") -> str:
+        """A CSRF token for this client's session, read from `path`."""
+        return csrf_token_in(self.client.get(path).get_data(as_text=True))
+
+    def sign_in(self, email: str, password: str = PASSWORD, **fields: str) -> Any:
+        """Post the sign-in form; returns the response."""
+        data = {"csrf_token": self.token(), "email": email, "password": password, **fields}
+        return self.client.post("/login", data=data)
+
+    def sign_out(self) -> Any:
+        """Post the sign-out form; returns the response."""
+        return self.client.post("/logout", data={"csrf_token": self.token("/account")})
+
+
+@pytest.fixture
+def auth(demo_client: FlaskClient) -> Auth:
+    """Sign-in helper for `demo_client`."""
+    return Auth(demo_client)
+
+
+@pytest.fixture
+def member(demo_app: Flask) -> str:
+    """The email of a reader account in the demo newsroom."""
+    create_user(demo_app, "member@example.com", name="Mia Member")
+    return "member@example.com"

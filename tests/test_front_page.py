@@ -43,7 +43,7 @@ def test_newest_stories_first_with_meta_line_and_panel(newsroom_client: FlaskCli
     assert "The dek of Story 011." in html
     panel = re.search(r'class="story-card__panel">(.*?)</p>', html, re.S)
     assert panel is not None
-    assert re.findall(r'persona-chip">([^<]+)<', panel.group(1)) == [
+    assert re.findall(r'persona-chip"[^>]*>([^<]+)<', panel.group(1)) == [
         "The Founder",
         "The Skeptic",
         "The Futurist",

@@ -25,6 +25,7 @@ FRAGMENTS = [
     "/tools?category=model",
     "/panel/the-skeptic?category=model",
     "/bookmarks",
+    "/bookmarks/sidebar",
 ]
 
 

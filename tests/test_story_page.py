@@ -43,7 +43,7 @@ def test_story_page_shows_the_story_like_the_seed(story_client: FlaskClient) -> 
     assert re.search(r"<h1[^>]*>Story 002</h1>", html)
     assert "The dek of Story 002." in html
     assert (
-        '<a href="https://source.example/news" rel="noopener noreferrer">Original source</a>'
+        '<a class="story__source" href="https://source.example/news" rel="noopener noreferrer">'
         in html
     )
     assert "<p>The <strong>body</strong> of the story.</p>" in html
@@ -98,7 +98,7 @@ def test_expand_all_opens_every_take(story_client: FlaskClient) -> None:
 
 
 def test_read_more_fragment_is_the_take_block(story_client: FlaskClient) -> None:
-    """htmx "Read more" gets just the take card, open, with focus kept on its toggle."""
+    """htmx "Read more" gets just the take card, open; its toggle keeps its id (and focus)."""
     response = story_client.get("/news/story-002/takes/the-skeptic?expanded=1", headers=htmx())
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_read_more_fragment_is_the_take_block(story_client: FlaskClient) -> None
     assert html.lstrip().startswith('<article class="take take--open" id="take-the-skeptic"')
     assert FULL_TAKE_END in html
     assert 'aria-expanded="true"' in html
-    assert "autofocus" in html
+    assert 'id="take-the-skeptic-toggle"' in html
     assert "HX-Request" in response.headers["Vary"]
 
 
@@ -165,9 +165,9 @@ def test_more_stories_about_the_same_tool(story_client: FlaskClient) -> None:
 def test_bookmarks_sidebar_loads_after_the_page(story_client: FlaskClient) -> None:
     """The sidebar starts as "Loading bookmarks..." and names where htmx loads it from."""
     html = story_client.get("/news/story-002").get_data(as_text=True)
-    assert 'hx-get="/bookmarks" hx-trigger="load"' in html
+    assert 'hx-get="/bookmarks/sidebar" hx-trigger="load, bookmarks-changed from:body"' in html
     assert "Loading bookmarks..." in html
-    sidebar = story_client.get("/bookmarks", headers=htmx()).get_data(as_text=True)
+    sidebar = story_client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
     assert "<html" not in sidebar
     assert "No bookmarks yet" in sidebar
     assert "Bookmark tools to save them for later" in sidebar

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from newsweb import config
-from newsweb.extensions import db, migrate
+from newsweb.extensions import csrf, db, limiter, migrate
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -32,19 +32,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(config.MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
         from newsweb.database import configure_engine
 
         configure_engine(db.engine)
 
-    from newsweb import bookmarks, errors, headers, news, panel, templating, tools
+    from newsweb import accounts, bookmarks, errors, headers, news, panel, templating, tools
+    from newsweb.accounts import cli as users_cli
+    from newsweb.accounts import sessions
     from newsweb.demo import cli as demo_cli
 
-    for blueprint in (news.blueprint, tools.blueprint, panel.blueprint, bookmarks.blueprint):
-        app.register_blueprint(blueprint)
+    for section in (news, tools, panel, bookmarks, accounts):
+        app.register_blueprint(section.blueprint)
+    sessions.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     templating.init_app(app)
     app.cli.add_command(demo_cli.demo)
+    app.cli.add_command(users_cli.users)
     return app

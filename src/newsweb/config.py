@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,13 @@ def database_url_from(value: str | None, instance_dir: Path) -> str:
 def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
     """Collect every setting the app reads from environment variables."""
     env = os.environ
+    redis_url = env.get("REDIS_URL", "")
     return {
         "SECRET_KEY": env.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": database_url_from(env.get("DATABASE_URL"), instance_dir),
+        "REDIS_URL": redis_url,
+        # Limits are shared by every worker and machine when Redis is configured.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "PAGE_SIZE": int(env.get("NEWSWEB_PAGE_SIZE", "10")),
     }
 
@@ -47,5 +52,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Flask-WTF: tokens live as long as the session; htmx sends them as X-CSRFToken.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "newsweb",
     "TEMPLATES_AUTO_RELOAD": False,
 }

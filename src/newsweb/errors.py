@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 TITLES = {
     400: "That request did not make sense to us",
@@ -23,12 +24,20 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, error=error), code
 
 
-def render_unexpected(error: Exception) -> tuple[str, int]:
-    """Render an unexpected exception as the friendly 500 page (Flask has logged it)."""
-    return render_error(InternalServerError(original_exception=error))
+def render_csrf_error(error: CSRFError) -> tuple[str, int]:
+    """Explain a missing or stale CSRF token (a 400) in words a reader can act on."""
+    error.description = (
+        "This form has expired or did not come from this site. "
+        "Go back, reload the page, and try again."
+    )
+    return render_error(error)
 
 
 def init_app(app: Flask) -> None:
-    """Register the friendly error pages."""
+    """Register the friendly error pages.
+
+    An unexpected exception reaches `render_error` as a 500 (Flask wraps it in
+    InternalServerError after logging it), except under TESTING, where it propagates.
+    """
+    app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(HTTPException, render_error)
-    app.register_error_handler(Exception, render_unexpected)

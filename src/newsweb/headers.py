@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,6 +16,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def redirect_htmx_requests(response: Response) -> Response:
+    """Turn a redirect answering an htmx request into `HX-Redirect`.
+
+    The browser would follow a 3xx inside the XHR and htmx would swap the target page into
+    a fragment's place; `HX-Redirect` makes htmx load it as a whole page instead.
+    """
+    if request.headers.get("HX-Request") == "true" and response.status_code in (
+        301,
+        302,
+        303,
+        307,
+        308,
+    ):
+        location = response.headers["Location"]
+        response = Response(status=200, headers={"HX-Redirect": location})
+    return response
 
 
 def add_standard_headers(response: Response) -> Response:
@@ -33,3 +51,5 @@ def add_standard_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the response hooks."""
     app.after_request(add_standard_headers)
+    # Registered last, so it runs first: the security headers land on its response too.
+    app.after_request(redirect_htmx_requests)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import request
 
 
 def local_path(value: str | None) -> str | None:
@@ -19,3 +21,20 @@ def local_path(value: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return value
+
+
+def return_path() -> str:
+    """The page on this site the current request came from, for going back after an action.
+
+    htmx names the page in `HX-Current-URL`; browsers send `Referer` (same-origin only,
+    by our Referrer-Policy). Anything off-site gives the front page.
+    """
+    for header in ("HX-Current-URL", "Referer"):
+        value = request.headers.get(header, "")
+        parts = urlsplit(value)
+        if parts.netloc and parts.netloc != request.host:
+            continue
+        path = urlunsplit(("", "", parts.path, parts.query, ""))
+        if found := local_path(path):
+            return found
+    return "/"

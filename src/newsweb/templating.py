@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, request
 
 from newsweb.markup import paragraphs, render_markdown
+from newsweb.navigation import return_path
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -21,8 +22,15 @@ def iso_date(value: date | datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+def current_path() -> str:
+    """The path and query of the page being rendered, to come back to after an action."""
+    return request.full_path.rstrip("?")
+
+
 def init_app(app: Flask) -> None:
-    """Register the template filters."""
+    """Register the template filters and globals."""
+    app.add_template_global(current_path, "current_path")
+    app.add_template_global(return_path, "return_path")
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(long_date, "long_date")

@@ -1,9 +1,10 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
-from newsweb.models.users import Role, User
+from newsweb.models.users import Bookmark, Role, User
 
 __all__ = [
+    "Bookmark",
     "Category",
     "Persona",
     "Role",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsweb import catalog
+from newsweb.bookmarks.queries import saved_keys
 from newsweb.models import Story
 from newsweb.navigation import local_path
 from newsweb.news import queries
@@ -70,6 +72,7 @@ def show(slug: str) -> str:
     return render(
         "news/show.html",
         story=story,
+        saved=saved_keys(current_user, tools=[story.tool], stories=[story]),
         takes=queries.takes_on(story),
         expanded=expand,
         expand_all=EXPAND_ALL in expand,
@@ -123,5 +126,4 @@ def take(slug: str, persona_slug: str) -> Response | str:
         take=found,
         expanded={persona_slug} if expanded else set(),
         expand_all=False,
-        focus_toggle=True,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
 
 from newsweb import catalog
+from newsweb.bookmarks.queries import saved_keys
 from newsweb.news.queries import latest_stories
 from newsweb.rendering import render
 from newsweb.tools import queries
@@ -25,10 +27,12 @@ def index() -> str:
     sort = request.args.get("sort", "newest")
     if sort not in queries.SORTS:
         sort = "newest"
+    entries = queries.directory(category=category, sort=sort)
     return render(
         "tools/index.html",
         block="directory",
-        entries=queries.directory(category=category, sort=sort),
+        entries=entries,
+        saved=saved_keys(current_user, tools=[entry.tool for entry in entries]),
         categories=categories,
         category=category,
         sort=sort,
@@ -45,6 +49,7 @@ def show(slug: str) -> str:
     return render(
         "tools/show.html",
         tool=tool,
+        saved=saved_keys(current_user, tools=[tool]),
         scorecard=queries.scorecard(tool),
         stories=latest_stories(limit=STORIES_ON_TOOL_PAGE, tool=tool),
         back_url=url_for("tools.show", slug=tool.slug),

@@ -1,14 +1,14 @@
-"""content tables and users
+"""initial schema: content, users, bookmarks
 
-Revision ID: c42ff0be6128
+Revision ID: ac758c3bd501
 Revises:
-Created: 2026-11-29 11:13:56.059971
+Created: 2026-11-29 11:22:33.442735
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c42ff0be6128"
+revision = "ac758c3bd501"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -56,6 +56,7 @@ def upgrade() -> None:
             sa.Enum("reader", "editor", "admin", name="role", native_enum=False, length=20),
             nullable=False,
         ),
+        sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
@@ -142,10 +143,43 @@ def upgrade() -> None:
             ["tool_id"], ["tools.id"], name=op.f("fk_verdicts_tool_id_tools"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_verdicts")),
-        sa.UniqueConstraint("tool_id", "persona_id", name=op.f("uq_verdicts_tool_id")),
+        sa.UniqueConstraint("tool_id", "persona_id", name=op.f("uq_verdicts_tool_id_persona_id")),
     )
     with op.batch_alter_table("verdicts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_verdicts_persona_id"), ["persona_id"], unique=False)
+
+    op.create_table(
+        "bookmarks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("tool_id", sa.Integer(), nullable=True),
+        sa.Column("story_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "(tool_id IS NULL) <> (story_id IS NULL)", name=op.f("ck_bookmarks_exactly_one_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["story_id"],
+            ["stories.id"],
+            name=op.f("fk_bookmarks_story_id_stories"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tool_id"], ["tools.id"], name=op.f("fk_bookmarks_tool_id_tools"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_bookmarks_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bookmarks")),
+        sa.UniqueConstraint("user_id", "story_id", name=op.f("uq_bookmarks_user_id_story_id")),
+        sa.UniqueConstraint("user_id", "tool_id", name=op.f("uq_bookmarks_user_id_tool_id")),
+    )
+    with op.batch_alter_table("bookmarks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bookmarks_story_id"), ["story_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_bookmarks_tool_id"), ["tool_id"], unique=False)
+        batch_op.create_index(
+            "ix_bookmarks_user_created", ["user_id", "created_at", "id"], unique=False
+        )
 
     op.create_table(
         "takes",
@@ -161,7 +195,7 @@ def upgrade() -> None:
             ["story_id"], ["stories.id"], name=op.f("fk_takes_story_id_stories"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_takes")),
-        sa.UniqueConstraint("story_id", "persona_id", name=op.f("uq_takes_story_id")),
+        sa.UniqueConstraint("story_id", "persona_id", name=op.f("uq_takes_story_id_persona_id")),
     )
     with op.batch_alter_table("takes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_takes_persona_id"), ["persona_id"], unique=False)
@@ -176,6 +210,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_takes_persona_id"))
 
     op.drop_table("takes")
+    with op.batch_alter_table("bookmarks", schema=None) as batch_op:
+        batch_op.drop_index("ix_bookmarks_user_created")
+        batch_op.drop_index(batch_op.f("ix_bookmarks_tool_id"))
+        batch_op.drop_index(batch_op.f("ix_bookmarks_story_id"))
+
+    op.drop_table("bookmarks")
     with op.batch_alter_table("verdicts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_verdicts_persona_id"))
 

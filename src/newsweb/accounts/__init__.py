@@ -1,0 +1,5 @@
+"""Accounts: register, sign in and out, and manage one's own account."""
+
+from newsweb.accounts.views import blueprint
+
+__all__ = ["blueprint"]

@@ -1,0 +1,37 @@
+"""The base every form shares: CSRF (Flask-WTF) and refusal of control characters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField, TextAreaField
+
+# Tabs and newlines belong in multi-line text; no other control character belongs anywhere
+# (PostgreSQL cannot even store NUL).
+_ALLOWED_IN_TEXTAREAS = {"\t", "\n", "\r"}
+
+
+def has_control_characters(value: str, *, multiline: bool) -> bool:
+    """Whether `value` holds a character no form field should accept."""
+    allowed = _ALLOWED_IN_TEXTAREAS if multiline else set()
+    return any((ord(ch) < 32 or ord(ch) == 127) and ch not in allowed for ch in value)
+
+
+class Form(FlaskForm):  # type: ignore[misc]
+    """A Flask-WTF form whose text fields refuse control characters before anything else."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Run the field validators, then flag any text field with control characters."""
+        valid: bool = super().validate(extra_validators)
+        for field in self:
+            if _is_text(field) and isinstance(field.data, str):
+                multiline = isinstance(field, TextAreaField)
+                if has_control_characters(field.data, multiline=multiline):
+                    field.errors = [*field.errors, "This contains characters we cannot accept."]
+                    valid = False
+        return valid
+
+
+def _is_text(field: Field) -> bool:
+    return isinstance(field, StringField)
