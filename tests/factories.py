@@ -7,7 +7,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models import (
+    Bookmark,
+    Category,
+    Persona,
+    Story,
+    StoryStatus,
+    Take,
+    Tool,
+    User,
+    Verdict,
+)
 
 PANEL = [
     ("the-founder", "The Founder", "Business & Market"),
@@ -124,4 +134,14 @@ def more_stories(count: int) -> None:
             personas,
             day=number,
         )
+    db.session.commit()
+
+
+def bookmark_everything(email: str) -> None:
+    """Bookmark every tool and story for the member with `email`, then commit."""
+    user = db.session.scalars(select(User).where(User.email == email)).one()
+    for tool_id in db.session.scalars(select(Tool.id)):
+        db.session.add(Bookmark(user_id=user.id, tool_id=tool_id))
+    for story_id in db.session.scalars(select(Story.id)):
+        db.session.add(Bookmark(user_id=user.id, story_id=story_id))
     db.session.commit()

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests import factories
-from tests.conftest import counting_statements
+from tests.conftest import Auth, counting_statements, create_user
 
 # Each page's statement count, asserted exactly so that a new query is a visible change.
 PAGES = {
@@ -23,10 +24,20 @@ PAGES = {
 }
 
 
-def statements_for(app: Flask, path: str) -> int:
+# A signed-in member's pages add the session's user and which items they saved.
+MEMBER_PAGES = {
+    "/news/story-001": 5,  # + user, saved items
+    "/tools": 4,  # + user, saved items
+    "/tools/mistral-ai": 6,  # + user, saved items
+    "/bookmarks": 2,  # user, bookmarks with their tools and stories
+    "/bookmarks/sidebar": 2,  # user, bookmarks
+}
+
+
+def statements_for(app: Flask, path: str, client: FlaskClient | None = None) -> int:
     """How many SQL statements one request for `path` runs."""
-    client = app.test_client()
-    headers = {"HX-Request": "true"} if "/takes/" in path else {}
+    client = client or app.test_client()
+    headers = {"HX-Request": "true"} if "/takes/" in path or "/sidebar" in path else {}
     with counting_statements(app) as statements:
         response = client.get(path, headers=headers)
     assert response.status_code == 200, path
@@ -46,3 +57,22 @@ def test_statement_count_does_not_grow_with_the_data(
         factories.more_stories(297)
     large = statements_for(app, path)
     assert small == large == PAGES[path]
+
+
+@pytest.mark.parametrize("path", MEMBER_PAGES)
+def test_member_statement_count_does_not_grow_with_bookmarks(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    """A member's page runs the same statements with no bookmarks as with many."""
+    app = make_app()
+    with app.app_context():
+        factories.newsroom(3)
+    create_user(app, "member@example.com")
+    auth = Auth(app.test_client())
+    auth.sign_in("member@example.com")
+    few = statements_for(app, path, auth.client)
+    with app.app_context():
+        factories.more_stories(60)
+        factories.bookmark_everything("member@example.com")
+    many = statements_for(app, path, auth.client)
+    assert few == many == MEMBER_PAGES[path]

@@ -1,0 +1,48 @@
+"""Sign-in throttling shared by every worker through Redis (when Redis is reachable)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+
+from tests.conftest import Auth, create_user
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable() -> bool:
+    """Whether the test Redis answers a PING."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_reachable(), reason=f"Redis at {REDIS_URL} is not reachable")
+def test_failed_sign_ins_count_across_workers(make_app: Callable[..., Flask]) -> None:
+    """Two app instances (as two gunicorn workers) share one allowance kept in Redis.
+
+    The counters are read back from Redis itself: in one process the apps would share
+    the limiter's memory too, so the 429 alone would not prove the storage.
+    """
+    import redis
+
+    prefix = f"test-{uuid.uuid4()}"
+    settings = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+    first, second = make_app(**settings), make_app(**settings)
+    create_user(first, "member@example.com")
+    for worker in (first, second, first, second, first):
+        response = Auth(worker.test_client()).sign_in("member@example.com", "wrong password!")
+        assert response.status_code == 422
+    blocked = Auth(second.test_client()).sign_in("member@example.com")
+    assert blocked.status_code == 429
+    store = redis.Redis.from_url(REDIS_URL)
+    keys = store.keys(f"*{prefix}*")
+    assert keys, "the limiter kept nothing in Redis"
+    store.delete(*keys)
