@@ -15,7 +15,7 @@ from tests.conftest import Auth
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Routes anonymous visitors may use: they are how one signs in.
 OPEN_TO_ANONYMOUS = {"accounts.login", "accounts.register"}
-SAMPLE_ARGUMENTS = {"kind": "tools", "slug": "mistral-ai"}
+SAMPLE_ARGUMENTS = {"kind": "tools", "slug": "mistral-ai", "story_id": "1", "user_id": "1"}
 
 
 def state_changing_rules(app: Flask) -> list[tuple[Rule, str]]:
@@ -39,7 +39,15 @@ def path_for(rule: Rule) -> str:
 def test_there_are_state_changing_routes_to_check(demo_app: Flask) -> None:
     """The walk below covers the routes we know change state."""
     endpoints = {rule.endpoint for rule, _ in state_changing_rules(demo_app)}
-    assert {"bookmarks.create", "bookmarks.delete", "accounts.logout"} <= endpoints
+    assert {
+        "bookmarks.create",
+        "bookmarks.delete",
+        "accounts.logout",
+        "editor.new_story",
+        "editor.delete_story",
+        "editor.set_role",
+        "editor.preview",
+    } <= endpoints
 
 
 def test_no_csrf_token_is_a_400_signed_in_or_not(demo_app: Flask, auth: Auth, member: str) -> None:

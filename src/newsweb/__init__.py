@@ -40,12 +40,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         configure_engine(db.engine)
 
-    from newsweb import accounts, bookmarks, errors, headers, news, panel, templating, tools
+    from newsweb import accounts, bookmarks, editor, errors, headers, news, panel, templating, tools
     from newsweb.accounts import cli as users_cli
     from newsweb.accounts import sessions
     from newsweb.demo import cli as demo_cli
 
-    for section in (news, tools, panel, bookmarks, accounts):
+    for section in (news, tools, panel, bookmarks, accounts, editor):
         app.register_blueprint(section.blueprint)
     sessions.init_app(app)
     errors.init_app(app)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, SelectChoice, StringField, TextAreaField
 
 # Tabs and newlines belong in multi-line text; no other control character belongs anywhere
 # (PostgreSQL cannot even store NUL).
@@ -35,3 +36,8 @@ class Form(FlaskForm):  # type: ignore[misc]
 
 def _is_text(field: Field) -> bool:
     return isinstance(field, StringField)
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Menu options for a SelectField from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

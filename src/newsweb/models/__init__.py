@@ -1,12 +1,15 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.revisions import ItemKind, Revision
 from newsweb.models.users import Bookmark, Role, User
 
 __all__ = [
     "Bookmark",
     "Category",
+    "ItemKind",
     "Persona",
+    "Revision",
     "Role",
     "Story",
     "StoryStatus",

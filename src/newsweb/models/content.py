@@ -60,8 +60,9 @@ class Tool(Base):
 
     # lazy="raise" everywhere: a template can never run a query behind a view's back.
     category: Mapped[Category] = relationship(lazy="raise")
+    # passive_deletes: the database's ON DELETE CASCADE removes them, unloaded.
     verdicts: Mapped[list[Verdict]] = relationship(
-        back_populates="tool", lazy="raise", cascade="all, delete-orphan"
+        back_populates="tool", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
 
     def __repr__(self) -> str:
@@ -133,7 +134,7 @@ class Story(Base):
     tool: Mapped[Tool] = relationship(lazy="raise")
     category: Mapped[Category] = relationship(lazy="raise")
     takes: Mapped[list[Take]] = relationship(
-        back_populates="story", lazy="raise", cascade="all, delete-orphan"
+        back_populates="story", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @classmethod

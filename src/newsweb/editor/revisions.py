@@ -1,0 +1,111 @@
+"""Recording revisions: snapshot an item before and after a save, keep what differs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from newsweb.extensions import db
+from newsweb.models import ItemKind, Persona, Revision, Story, Take, Tool, User, Verdict
+
+Snapshot = dict[str, Any]
+
+
+def story_snapshot(story: Story, takes: list[Take]) -> Snapshot:
+    """The fields of a story an editor can change, by their labels, takes included."""
+    return {
+        "Title": story.title,
+        "Slug": story.slug,
+        "Tool": story.tool.name,
+        "Category": story.category.name,
+        "Status": str(story.status),
+        "Published": story.published_at.isoformat(sep=" ", timespec="minutes")
+        if story.published_at
+        else None,
+        "Dek": story.dek,
+        "Original source": story.source_url or None,
+        "Body": story.body or None,
+        **{f"Take: {take.persona.name}": take.body for take in takes},
+    }
+
+
+def tool_snapshot(tool: Tool, verdicts: list[Verdict]) -> Snapshot:
+    """The fields of a tool an editor can change, its verdicts included."""
+    return {
+        "Name": tool.name,
+        "Slug": tool.slug,
+        "Tagline": tool.tagline,
+        "Description": tool.description or None,
+        "Website": tool.website,
+        "Category": tool.category.name,
+        "Pricing": tool.pricing or None,
+        **{f"Verdict: {verdict.persona.name}": _verdict_text(verdict) for verdict in verdicts},
+    }
+
+
+def _verdict_text(verdict: Verdict) -> str:
+    return f"{'Ship' if verdict.ship else 'Skip'}: {verdict.body}"
+
+
+def persona_snapshot(persona: Persona) -> Snapshot:
+    """The fields of a persona an editor can change."""
+    return {
+        "Name": persona.name,
+        "Slug": persona.slug,
+        "Lens": persona.lens,
+        "Motto": persona.motto or None,
+        "Profile": persona.profile or None,
+        "Gets excited about": "\n".join(persona.excited_by) or None,
+        "Tired of": "\n".join(persona.tired_of) or None,
+        "Panel order": persona.position,
+    }
+
+
+def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Each field whose value changed, as [before, after]; a field that appeared has None before."""
+    return {
+        label: [before.get(label), after.get(label)]
+        for label in [*after, *(k for k in before if k not in after)]
+        if before.get(label) != after.get(label)
+    }
+
+
+def record(
+    kind: ItemKind, item_id: int, label: str, user: User, before: Snapshot, after: Snapshot
+) -> Revision | None:
+    """Add a revision for the fields that changed (none if nothing did); the caller commits."""
+    changes = differences(before, after)
+    if not changes:
+        return None
+    revision = Revision(
+        item_kind=kind, item_id=item_id, item_label=label, user_id=user.id, changes=changes
+    )
+    db.session.add(revision)
+    return revision
+
+
+def history(kind: ItemKind, item_id: int) -> list[Revision]:
+    """Every revision of one item, newest first, with who made it."""
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .options(joinedload(Revision.user))
+            .where(Revision.item_kind == kind, Revision.item_id == item_id)
+            .order_by(Revision.created_at.desc(), Revision.id.desc())
+        )
+    )
+
+
+def recent(limit: int = 8) -> list[Revision]:
+    """The newsroom's latest revisions of anything, with who made them."""
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .options(joinedload(Revision.user))
+            .order_by(Revision.created_at.desc(), Revision.id.desc())
+            .limit(limit)
+        )
+    )
