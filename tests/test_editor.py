@@ -502,3 +502,26 @@ def test_every_save_writes_one_revision(editor: Auth, demo_app: Flask) -> None:
         assert db.session.scalar(select(func.count(Revision.id))) == 2
         tool = db.session.scalars(select(Tool).where(Tool.slug == "anthropic")).one()
         assert tool.name == "Anthropic"
+
+
+def test_crlf_from_textareas_is_not_a_change(editor: Auth, demo_app: Flask) -> None:
+    """Browsers send CRLF in textareas: saving unchanged text records no change to it."""
+    skeptic = personas(demo_app)[1]
+    two_paragraphs = "First paragraph.\r\n\r\nSecond paragraph."
+    edit_url = post_story(
+        editor, body=two_paragraphs, **{f"take_{skeptic.id}": two_paragraphs}
+    ).headers["Location"]  # type: ignore[attr-defined]
+    post_story(
+        editor,
+        edit_url,
+        action="save",
+        body=two_paragraphs,
+        dek="Only the dek changes.",
+        **{f"take_{skeptic.id}": two_paragraphs},
+    )
+    with demo_app.app_context():
+        newest = db.session.scalars(select(Revision).order_by(Revision.id.desc())).first()
+        assert newest is not None
+        assert list(newest.changes) == ["Dek"]
+        story = db.session.scalars(select(Story).where(Story.id == newest.item_id)).one()
+        assert "\r" not in story.body

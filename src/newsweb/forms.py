@@ -19,8 +19,25 @@ def has_control_characters(value: str, *, multiline: bool) -> bool:
     return any((ord(ch) < 32 or ord(ch) == 127) and ch not in allowed for ch in value)
 
 
+def normalize_newlines(value: Any) -> Any:
+    """Browsers send textarea lines ending in CRLF; store and compare them as LF."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 class Form(FlaskForm):  # type: ignore[misc]
-    """A Flask-WTF form whose text fields refuse control characters before anything else."""
+    """A Flask-WTF form: newlines normalized, and no control characters in any text field."""
+
+    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+        """Give every text field the newline filter."""
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            """Bind a field, adding `normalize_newlines` to text fields' filters."""
+            if issubclass(unbound_field.field_class, StringField):
+                filters = [*unbound_field.kwargs.get("filters", ()), normalize_newlines]
+                options = {**options, "filters": filters}
+            return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Run the field validators, then flag any text field with control characters."""

@@ -17,6 +17,11 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+def short_date(value: date | datetime | None) -> str:
+    """Format a date compactly for tables: `29 Nov 2026`."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
 def iso_date(value: date | datetime | None) -> str:
     """Format a date for a `<time datetime>` attribute."""
     return value.strftime("%Y-%m-%d") if value else ""
@@ -35,3 +40,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(iso_date, "iso_date")
+    app.add_template_filter(short_date, "short_date")
