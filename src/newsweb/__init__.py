@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from newsweb import config
 from newsweb.extensions import csrf, db, limiter, migrate
@@ -31,6 +32,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Only that many proxies' X-Forwarded-* headers count; a client's own are ignored.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -40,17 +46,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         configure_engine(db.engine)
 
-    from newsweb import accounts, bookmarks, editor, errors, headers, news, panel, templating, tools
+    from newsweb import (
+        accounts,
+        bookmarks,
+        caching,
+        editor,
+        errors,
+        headers,
+        health,
+        logs,
+        news,
+        panel,
+        templating,
+        tools,
+    )
     from newsweb.accounts import cli as users_cli
     from newsweb.accounts import sessions
     from newsweb.demo import cli as demo_cli
+    from newsweb.security_check import security_check_command
 
-    for section in (news, tools, panel, bookmarks, accounts, editor):
+    for section in (news, tools, panel, bookmarks, accounts, editor, health):
         app.register_blueprint(section.blueprint)
     sessions.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)
+    # after_request hooks run last-registered first: caching must see the final response.
+    caching.init_app(app)
     headers.init_app(app)
     templating.init_app(app)
     app.cli.add_command(demo_cli.demo)
     app.cli.add_command(users_cli.users)
+    app.cli.add_command(security_check_command)
     return app

@@ -37,7 +37,15 @@ def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
     """Collect every setting the app reads from environment variables."""
     env = os.environ
     redis_url = env.get("REDIS_URL", "")
+    https = env.get("NEWSWEB_HTTPS", "") == "1"
     return {
+        # The production profile: the site is only ever reached over HTTPS.
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # How many reverse proxies in front of gunicorn to trust for X-Forwarded-*.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "SECRET_KEY": env.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": database_url_from(env.get("DATABASE_URL"), instance_dir),
         "REDIS_URL": redis_url,
@@ -59,5 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_KEY_PREFIX": "newsweb",
+    # Anonymous pages may be kept this long by browsers and shared caches.
+    "PUBLIC_MAX_AGE": 60,
     "TEMPLATES_AUTO_RELOAD": False,
 }

@@ -17,6 +17,7 @@ from newsweb.accounts.forms import (
 )
 from newsweb.accounts.passwords import password_problem
 from newsweb.bookmarks.queries import KINDS, add_bookmark, find_item
+from newsweb.caching import personal
 from newsweb.extensions import db, limiter
 from newsweb.models import User
 from newsweb.models.users import normalize_email
@@ -51,6 +52,7 @@ def _finish(form: LoginForm | RegisterForm, user: User) -> Response:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@personal
 @limiter.limit("10 per hour", methods=["POST"])
 def register() -> Response | tuple[str, int] | str:
     """`/register`: create a reader account and sign in."""
@@ -71,6 +73,7 @@ def register() -> Response | tuple[str, int] | str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@personal
 @limiter.limit("5 per minute;20 per hour", methods=["POST"], deduct_when=_failed)
 def login() -> Response | tuple[str, int] | str:
     """`/login`: sign in with email and password; failed attempts are throttled per address."""

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from newsweb.access import login_required, signed_in_user
 from newsweb.bookmarks import queries
 from newsweb.bookmarks.queries import Kind
+from newsweb.caching import personal
 from newsweb.models import Story, Tool
 from newsweb.navigation import local_path, return_path
 from newsweb.rendering import render, wants_fragment
@@ -20,6 +21,7 @@ CHANGED_EVENT = "bookmarks-changed"
 
 
 @blueprint.get("")
+@personal
 def index() -> str:
     """`/bookmarks`: the member's saved tools and stories, newest first.
 
@@ -31,6 +33,7 @@ def index() -> str:
 
 
 @blueprint.get("/sidebar")
+@personal
 def sidebar() -> Response | str:
     """`/bookmarks/sidebar`: the story page's `bookmarks_sidebar` block, for htmx only.
 

@@ -1,0 +1,73 @@
+"""HTTP caching: anonymous pages are public and revalidated by ETag; personal ones are private."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import current_user
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def personal(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a view whose response depends on who asks (or where from): never shared-cached."""
+
+    @wraps(view)
+    def marked(*args: P.args, **kwargs: P.kwargs) -> R:
+        g.personal = True
+        return view(*args, **kwargs)
+
+    return marked
+
+
+def uncached(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a view whose every answer must be fresh (health checks): `no-store`."""
+
+    @wraps(view)
+    def marked(*args: P.args, **kwargs: P.kwargs) -> R:
+        g.no_store = True
+        return view(*args, **kwargs)
+
+    return marked
+
+
+def _is_personal() -> bool:
+    # A modified session means a Set-Cookie is coming: never for a shared cache.
+    return bool(g.get("personal")) or current_user.is_authenticated or session.modified
+
+
+def set_cache_headers(response: Response) -> Response:
+    """Give every response the caching it can bear.
+
+    A successful GET gets an ETag and answers If-None-Match with 304. Anonymous pages
+    are `public` for PUBLIC_MAX_AGE seconds; anything personal is `private, no-cache`
+    and varies on the cookie; everything else (writes, errors, redirects) is `no-store`.
+    """
+    if request.endpoint == "static":
+        return response
+    cache = response.cache_control
+    writes = request.method not in ("GET", "HEAD")
+    fresh_only = g.get("no_store") or "HX-Redirect" in response.headers
+    if writes or response.status_code != 200 or fresh_only:
+        cache.no_store = True
+        return response
+    if _is_personal():
+        cache.private = True
+        cache.no_cache = True
+        response.vary.add("Cookie")
+    else:
+        cache.public = True
+        cache.max_age = current_app.config["PUBLIC_MAX_AGE"]
+    if not response.is_streamed and not response.direct_passthrough:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the caching hook."""
+    app.after_request(set_cache_headers)
