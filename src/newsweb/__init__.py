@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         health,
         logs,
         news,
+        page_cache,
         panel,
         templating,
         tools,
@@ -72,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     # after_request hooks run last-registered first: caching must see the final response.
     caching.init_app(app)
+    page_cache.init_app(app)
     headers.init_app(app)
     templating.init_app(app)
     app.cli.add_command(demo_cli.demo)

@@ -1,0 +1,107 @@
+"""The Redis page cache: anonymous pages rendered once per generation, never personal ones."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from flask import Flask
+
+from newsweb.demo.cli import load_demo, read_content
+from newsweb.extensions import db
+from tests.conftest import Auth, counting_statements, create_user, htmx
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable() -> bool:
+    """Whether the test Redis answers."""
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(
+    not redis_reachable(), reason=f"Redis at {REDIS_URL} is not reachable"
+)
+
+
+@pytest.fixture
+def cached_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """The demo newsroom with the page cache on, over an empty test Redis database."""
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    app = make_app(PAGE_CACHE_URL=REDIS_URL)
+    with app.app_context():
+        load_demo(read_content())
+    yield app
+    store.flushdb()
+
+
+def statements(app: Flask, path: str, **headers: str) -> tuple[int, str]:
+    """How many SQL statements a request runs, and the page it returns."""
+    client = app.test_client()
+    with counting_statements(app) as seen:
+        html = client.get(path, headers=headers).get_data(as_text=True)
+    return len(seen), html
+
+
+def test_second_anonymous_request_is_served_from_the_cache(cached_app: Flask) -> None:
+    """The first request renders (queries); the same page again runs no SQL at all."""
+    first, page = statements(cached_app, "/tools")
+    second, again = statements(cached_app, "/tools")
+    assert first > 0
+    assert second == 0
+    assert again == page
+
+
+def test_pages_and_fragments_are_cached_apart(cached_app: Flask) -> None:
+    """The htmx fragment of a URL is not served for the page, nor the reverse."""
+    statements(cached_app, "/?category=model")
+    _, fragment = statements(cached_app, "/?category=model", **htmx())
+    assert "<html" not in fragment
+    _, page = statements(cached_app, "/?category=model")
+    assert "<html" in page
+
+
+def test_an_editor_write_shows_on_the_next_request(cached_app: Flask) -> None:
+    """Publishing bumps the generation: the cached front page is not served again."""
+    statements(cached_app, "/")
+    create_user(cached_app, "ed@example.com", role="editor")
+    editor = Auth(cached_app.test_client())
+    editor.sign_in("ed@example.com")
+    html = editor.client.get("/editor/stories/new").get_data(as_text=True)
+    takes = dict.fromkeys(("take_1", "take_2", "take_3", "take_4"), "A take.")
+    response = editor.client.post(
+        "/editor/stories/new",
+        data={
+            "csrf_token": editor.token("/editor"),
+            "title": "Fresh off the press",
+            "tool": "cursor",
+            "category": "funding",
+            "dek": "New.",
+            "action": "publish",
+            **takes,
+        },
+    )
+    assert response.status_code == 303, html
+    count, page = statements(cached_app, "/")
+    assert count > 0
+    assert "Fresh off the press" in page
+
+
+def test_signed_in_readers_bypass_the_cache(cached_app: Flask) -> None:
+    """A member's page is rendered for them (their name in it), never stored or served."""
+    statements(cached_app, "/tools")
+    create_user(cached_app, "m@example.com", name="Mira Member")
+    member = Auth(cached_app.test_client())
+    member.sign_in("m@example.com")
+    html = member.client.get("/tools").get_data(as_text=True)
+    assert "Mira Member" in html
+    _, anonymous = statements(cached_app, "/tools")
+    assert "Mira Member" not in anonymous
+    with cached_app.app_context():
+        db.session.remove()
