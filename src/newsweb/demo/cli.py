@@ -83,7 +83,9 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
             body=item["body"].strip(),
             source_url=item["source_url"],
             status=StoryStatus.PUBLISHED,
-            published_at=datetime.combine(item["published"], PUBLISH_TIME),
+            published_at=(published := datetime.combine(item["published"], PUBLISH_TIME)),
+            created_at=published,
+            updated_at=published,
             tool=tools[item["tool"]],
             category=categories[item["category"]],
         )
