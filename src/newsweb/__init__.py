@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         headers,
         health,
+        hygiene,
         logs,
         news,
         page_cache,
@@ -71,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     errors.init_app(app)
     logs.init_app(app)
+    hygiene.init_app(app)
     # after_request hooks run last-registered first: caching must see the final response.
     caching.init_app(app)
     page_cache.init_app(app)

@@ -12,8 +12,8 @@ from werkzeug.exceptions import BadRequest
 
 T = TypeVar("T")
 
-# Ids above this are not ids: keep them out of 64-bit database integers.
-_LARGEST_ID = 2**53
+# Ids are 32-bit integers in the schema; anything larger cannot name a row.
+_LARGEST_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Cursor:
             row_id = int(id_text)
         except ValueError:
             raise BadRequest("That “Load more” link is broken. Start again from the top.") from None
-        if at.tzinfo is not None or not 0 < row_id < _LARGEST_ID:
+        if at.tzinfo is not None or not 0 < row_id <= _LARGEST_ID:
             raise BadRequest("That “Load more” link is broken. Start again from the top.")
         return cls(at, row_id)
 
