@@ -110,7 +110,7 @@ def test_emails_are_unique_ignoring_case(demo_client: FlaskClient, demo_app: Fla
         ("email", "a" * 250 + "@example.com", "at most 254 characters"),
         ("display_name", "", "Tell us what to call you"),
         ("display_name", "x" * 81, "at most 80 characters"),
-        ("display_name", "Nul\x00Byte", "characters we cannot accept"),
+        ("display_name", "Bell\x07Byte", "characters we cannot accept"),
     ],
 )
 def test_register_validation_errors_sit_next_to_the_field(

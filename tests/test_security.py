@@ -308,6 +308,19 @@ def test_bad_input_is_a_friendly_4xx(demo_client: FlaskClient, path: str, status
     assert "Traceback" not in html
 
 
+def test_nul_byte_in_a_form_is_400_and_writes_nothing(demo_app: Flask) -> None:
+    """A NUL byte anywhere in a form is refused before the view runs."""
+    client = demo_app.test_client()
+    token = csrf_token_in(client.get("/register").get_data(as_text=True))
+    before = rows(demo_app)
+    data = {"csrf_token": token, "email": "n@example.com", "display_name": "a\x00b",
+            "password": PASSWORD}  # fmt: skip
+    response = client.post("/register", data=data)
+    assert response.status_code == 400
+    assert "a character we cannot accept" in response.get_data(as_text=True)
+    assert rows(demo_app) == before
+
+
 def test_oversized_body_is_413_and_writes_nothing(auth: Auth, demo_app: Flask, member: str) -> None:
     """A body over MAX_CONTENT_LENGTH is refused with 413 before anything is stored."""
     before = rows(demo_app)

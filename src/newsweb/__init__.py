@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from newsweb import config
 from newsweb.extensions import csrf, db, limiter, migrate
+from newsweb.paging import RowIdConverter
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(config.STATIC_DIR),
         instance_path=str(config.DEFAULT_INSTANCE_DIR),
     )
+    app.url_map.converters["id"] = RowIdConverter
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.settings_from_environment(Path(app.instance_path)))
     if test_config is not None:
@@ -48,10 +50,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from newsweb import (
         accounts,
+        api,
         bookmarks,
         caching,
+        compare,
+        digest,
         editor,
         errors,
+        feeds,
         headers,
         health,
         hygiene,
@@ -59,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         news,
         page_cache,
         panel,
+        search,
         templating,
         tools,
     )
@@ -67,7 +74,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from newsweb.demo import cli as demo_cli
     from newsweb.security_check import security_check_command
 
-    for section in (news, tools, panel, bookmarks, accounts, editor, health):
+    sections = (news, tools, panel, compare, search, digest, feeds, api)
+    for section in (*sections, bookmarks, accounts, editor, health):
         app.register_blueprint(section.blueprint)
     sessions.init_app(app)
     errors.init_app(app)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from newsweb.api.errors import is_api_request, json_error
 
 TITLES = {
     400: "That request did not make sense to us",
@@ -17,14 +20,19 @@ TITLES = {
 }
 
 
-def render_error(error: HTTPException) -> tuple[str, int]:
-    """Render any HTTP error as a page in the site's design with the right status."""
+def render_error(error: HTTPException) -> ResponseReturnValue:
+    """Render any HTTP error as a page in the site's design with the right status.
+
+    Under /api/v1/ the answer is the API's JSON error body instead, never HTML.
+    """
+    if is_api_request():
+        return json_error(error)
     code = error.code or 500
     title = TITLES.get(code, error.name)
     return render_template("errors/error.html", code=code, title=title, error=error), code
 
 
-def render_csrf_error(error: CSRFError) -> tuple[str, int]:
+def render_csrf_error(error: CSRFError) -> ResponseReturnValue:
     """Explain a missing or stale CSRF token (a 400) in words a reader can act on."""
     error.description = (
         "This form has expired or did not come from this site. "

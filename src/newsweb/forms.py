@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import Field, SelectChoice, StringField, TextAreaField
 
 # Tabs and newlines belong in multi-line text; no other control character belongs anywhere
@@ -30,7 +32,18 @@ class Form(FlaskForm):  # type: ignore[misc]
     """A Flask-WTF form: newlines normalized, and no control characters in any text field."""
 
     class Meta(FlaskForm.Meta):  # type: ignore[misc]
-        """Give every text field the newline filter."""
+        """Read only HTML form bodies, and give every text field the newline filter."""
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """Take fields from a form-encoded body only.
+
+            Flask-WTF would also read a JSON body, whose numbers and lists reach the
+            validators as non-strings; our forms are HTML forms, so JSON is ignored
+            (and the form then fails validation like an empty one).
+            """
+            if formdata is not None and request.is_json:
+                return ImmutableMultiDict()
+            return super().wrap_formdata(form, formdata)
 
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
             """Bind a field, adding `normalize_newlines` to text fields' filters."""

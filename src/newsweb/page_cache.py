@@ -25,6 +25,8 @@ CACHEABLE_ENDPOINTS = {
     "tools.show",
     "panel.index",
     "panel.show",
+    "compare.show",
+    "search.index",
 }
 GENERATION_KEY = "newsweb:pages:generation"
 # Headers that choose between a page and its fragments (see rendering.wants_fragment).
@@ -107,7 +109,8 @@ def init_app(app: Flask) -> None:
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return
-    options: dict[str, Any] = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    # A slow cache must not slow the site: past a second, pages are simply rendered.
+    options: dict[str, Any] = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
     app.extensions["newsweb_page_cache"] = redis.Redis.from_url(url, **options)
     app.before_request(serve_cached)
     app.after_request(store)

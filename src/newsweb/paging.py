@@ -9,11 +9,19 @@ from typing import TypeVar
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter, Map
 
 T = TypeVar("T")
 
 # Ids are 32-bit integers in the schema; anything larger cannot name a row.
 _LARGEST_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:name>` in a route: a positive integer that fits an id column, else a 404."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=_LARGEST_ID)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ def current_path() -> str:
     return request.full_path.rstrip("?")
 
 
+def dict_without(values: dict[str, str], key: str) -> dict[str, str]:
+    """A copy of `values` without `key`: links that drop one filter and keep the rest."""
+    return {name: value for name, value in values.items() if name != key}
+
+
 def init_app(app: Flask) -> None:
     """Register the template filters and globals."""
     app.add_template_global(current_path, "current_path")
@@ -41,3 +46,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(short_date, "short_date")
+    app.add_template_filter(dict_without, "dict_without")

@@ -18,7 +18,7 @@ from newsweb.forms import options
 from newsweb.models import Category, ItemKind, Persona, Story, StoryStatus, Take, Tool
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor
-from newsweb.rendering import render
+from newsweb.rendering import render, wants_fragment
 
 INVALID = 422
 ACTIONS = {"preview", "draft", "publish", "unpublish", "save"}
@@ -84,7 +84,7 @@ def new_story() -> Response | tuple[str, int]:
     return _save(form, personas, None, [])
 
 
-@blueprint.route("/stories/<int:story_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/stories/<id:story_id>/edit", methods=["GET", "POST"])
 def edit_story(story_id: int) -> Response | tuple[str, int]:
     """`/editor/stories/<id>/edit`: change a story or its takes, publish or unpublish it."""
     found = queries.story_for_editing(story_id)
@@ -233,13 +233,19 @@ def _saved_message(story: Story, now: Any) -> str:
 
 
 @blueprint.post("/preview")
-def preview() -> str:
-    """`POST /editor/preview`: the story form's `preview` block for the Markdown typed so far."""
+def preview() -> Response | str:
+    """`POST /editor/preview`: the story form's `preview` block for the Markdown typed so far.
+
+    Only htmx asks for it; without JavaScript the form's own Preview button renders the
+    whole form with its preview, so a plain request is sent to a new story's form.
+    """
+    if not wants_fragment():
+        return redirect(url_for("editor.new_story"), code=303)
     body = request.form.get("body", "")[:100_000]
     return render("editor/story_form.html", block="preview", preview=body)
 
 
-@blueprint.route("/stories/<int:story_id>/delete", methods=["GET", "POST"])
+@blueprint.route("/stories/<id:story_id>/delete", methods=["GET", "POST"])
 def delete_story(story_id: int) -> Response | tuple[str, int]:
     """`/editor/stories/<id>/delete`: confirm, then delete a story, its takes and bookmarks."""
     found = queries.story_for_editing(story_id)
@@ -265,7 +271,7 @@ def delete_story(story_id: int) -> Response | tuple[str, int]:
     )  # fmt: skip
 
 
-@blueprint.get("/stories/<int:story_id>/history")
+@blueprint.get("/stories/<id:story_id>/history")
 def story_history(story_id: int) -> str:
     """`/editor/stories/<id>/history`: every save of a story, field by field."""
     found = queries.story_for_editing(story_id)

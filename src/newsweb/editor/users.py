@@ -29,7 +29,7 @@ def users() -> str:
     )
 
 
-@blueprint.post("/users/<int:user_id>/role")
+@blueprint.post("/users/<id:user_id>/role")
 def set_role(user_id: int) -> Response | tuple[str, int]:
     """`POST /editor/users/<id>/role` (admins): change a user's role; the last admin stays."""
     require_admin()

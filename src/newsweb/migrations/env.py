@@ -7,12 +7,18 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from newsweb.search.schema import is_search_object
+
 config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 db = current_app.extensions["migrate"].db
-migrate_settings = current_app.extensions["migrate"].configure_args
+migrate_settings = {
+    **current_app.extensions["migrate"].configure_args,
+    # The full-text index is built by raw DDL (newsweb.search.schema): never autogenerate it.
+    "include_name": lambda name, kind, _parents: not is_search_object(name, kind),
+}
 
 
 def run_offline() -> None:

@@ -1,0 +1,43 @@
+"""JSON for everything under /api/v1/: error bodies, and the header that opens it to any site."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/v1"
+
+
+def is_api_request() -> bool:
+    """Whether this request is addressed to the API (matched or not), so errors are JSON.
+
+    The path decides, not the matched blueprint: an unknown path (404) or a wrong method
+    (405) under /api/v1/ never reaches a blueprint's error handlers.
+    """
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def allow_any_origin(response: Response) -> Response:
+    """Let scripts on any site read this response.
+
+    The API serves only published content and never depends on who asks, and a wildcard
+    origin makes browsers send no cookies with cross-site requests: nothing private can
+    leak through it.
+    """
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def json_error(error: HTTPException) -> Response:
+    """Answer an HTTP error as `{"error": {"status": ..., "message": ...}}` with its status.
+
+    Headers the error carries (`Allow` on a 405, `Retry-After` on a 429) are kept.
+    """
+    status = error.code or 500
+    message = error.description or error.name
+    response = jsonify({"error": {"status": status, "message": message}})
+    response.status_code = status
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return allow_any_origin(response)

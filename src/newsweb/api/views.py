@@ -1,0 +1,135 @@
+"""Routes of the read-only JSON API: stories, tools and personas, and its OpenAPI document.
+
+Every route is a GET over published content only, so there is nothing to protect with
+CSRF and nothing personal to hide: responses are cached like anonymous pages (ETag,
+`Cache-Control: public`) and readable from any origin. Errors are JSON too (errors.py).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from flask import Blueprint, Response, abort, jsonify, url_for
+
+from newsweb import catalog
+from newsweb.api import params, queries, serializers
+from newsweb.api.errors import API_PREFIX, allow_any_origin
+from newsweb.api.openapi import openapi_document
+from newsweb.models import Category, Tool
+from newsweb.news.queries import latest_stories, takes_on, visible_story
+from newsweb.panel.queries import persona_by_slug
+from newsweb.tools.queries import directory, scorecard
+
+blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
+blueprint.after_request(allow_any_origin)
+
+
+def _not_found(what: str, slug: str) -> NoReturn:
+    """Answer 404 for the item of kind `what` that `slug` does not name."""
+    abort(404, description=f"There is no {what} with the slug “{slug}”.")
+
+
+def _path_slug(slug: str) -> str:
+    """A slug from the path; one with control characters names nothing and never reaches SQL."""
+    if params.has_control_characters(slug):
+        abort(404, description="There is nothing with that slug.")
+    return slug
+
+
+def _category_filter() -> Category | None:
+    """`?category=`: the category it names, None without it, 400 when it names none."""
+    slug = params.slug("category")
+    if slug is None:
+        return None
+    found = queries.category_by_slug(slug)
+    if found is None:
+        abort(400, description=f"There is no category with the slug “{slug}”.")
+    return found
+
+
+def _tool_filter() -> Tool | None:
+    """`?tool=`: the tool it names, None without it, 400 when it names none."""
+    slug = params.slug("tool")
+    if slug is None:
+        return None
+    found = catalog.tool_by_slug(slug)
+    if found is None:
+        abort(400, description=f"There is no tool with the slug “{slug}”.")
+    return found
+
+
+@blueprint.get("/stories")
+def stories() -> Response:
+    """`/api/v1/stories`: visible stories newest first, by `category` and `tool`, paged by `after`.
+
+    `next` holds the cursor and the URL of the following page, or null on the last one.
+    """
+    limit = params.limit()
+    after = params.cursor()
+    category = _category_filter()
+    tool = _tool_filter()
+    page = latest_stories(limit=limit, after=after, category=category, tool=tool)
+    following = None
+    if page.next_cursor is not None:
+        cursor = page.next_cursor.encode()
+        url = url_for(
+            "api.stories",
+            after=cursor,
+            limit=limit,
+            category=category.slug if category else None,
+            tool=tool.slug if tool else None,
+            _external=True,
+        )
+        following = {"cursor": cursor, "url": url}
+    items = [serializers.story_summary(s, page.panelists.get(s.id, [])) for s in page.stories]
+    return jsonify({"items": items, "next": following})
+
+
+@blueprint.get("/stories/<slug>")
+def story(slug: str) -> Response:
+    """`/api/v1/stories/<slug>`: one visible story with its body and the panel's takes."""
+    found = visible_story(_path_slug(slug))
+    if found is None:
+        _not_found("published story", slug)
+    return jsonify(serializers.story_detail(found, takes_on(found)))
+
+
+@blueprint.get("/tools")
+def tools() -> Response:
+    """`/api/v1/tools`: every tool, newest first, with its panel tally; `category` narrows it."""
+    entries = directory(category=_category_filter())
+    items = [
+        serializers.tool_summary(entry.tool, entry.verdict_count, entry.shipped)
+        for entry in entries
+    ]
+    return jsonify({"items": items})
+
+
+@blueprint.get("/tools/<slug>")
+def tool(slug: str) -> Response:
+    """`/api/v1/tools/<slug>`: one tool with the panel's verdicts and ship share."""
+    found = catalog.tool_by_slug(_path_slug(slug))
+    if found is None:
+        _not_found("tool", slug)
+    return jsonify(serializers.tool_detail(found, scorecard(found).verdicts))
+
+
+@blueprint.get("/personas")
+def personas() -> Response:
+    """`/api/v1/personas`: the panel, in order."""
+    return jsonify({"items": [serializers.persona(p) for p in queries.personas_in_order()]})
+
+
+@blueprint.get("/personas/<slug>")
+def persona(slug: str) -> Response:
+    """`/api/v1/personas/<slug>`: one panelist."""
+    found = persona_by_slug(_path_slug(slug))
+    if found is None:
+        _not_found("persona", slug)
+    return jsonify(serializers.persona(found))
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """`/api/v1/openapi.json`: the OpenAPI 3.1 document that describes this API."""
+    return jsonify(openapi_document())

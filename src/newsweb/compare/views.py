@@ -1,0 +1,54 @@
+"""Routes for comparing two tools and for the "Compare with..." picker that leads there."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from newsweb import catalog
+from newsweb.compare import queries
+from newsweb.rendering import render, wants_fragment
+
+blueprint = Blueprint("compare", __name__)
+
+
+@blueprint.get("/compare/<pair>")
+def show(pair: str) -> str | Response:
+    """`/compare/<tool-a>-vs-<tool-b>`: two tools side by side, persona by persona.
+
+    Unknown tools are a 404; the same tool twice redirects to its page, where the
+    "Compare with..." picker offers the others.
+    """
+    tools = queries.tools_for_pair(pair)
+    if tools is None:
+        abort(404, description="We could not find two tools we cover in that address.")
+    first, second = tools
+    if first.id == second.id:
+        return redirect(url_for("tools.show", slug=first.slug, _anchor="compare"))
+    return render(
+        "compare/show.html",
+        comparison=queries.comparison(first, second),
+        first=first,
+        second=second,
+        swapped_pair=queries.pair_path(second.slug, first.slug),
+        back_url=url_for("compare.show", pair=queries.pair_path(first.slug, second.slug)),
+    )
+
+
+@blueprint.get("/compare")
+def choose() -> str | Response:
+    """`/compare?a=<slug>&with=<text>`: the tools to compare with `a` that `with` names.
+
+    When the text names exactly one tool (its name or slug, any case) a plain request
+    goes straight to the compare page; otherwise this lists the matching tools.
+    htmx (typing in the picker) always gets the `choices` block, never a redirect.
+    """
+    slug = request.args.get("a", "").strip()
+    tool = catalog.tool_by_slug(slug) if queries.is_slug(slug) else None
+    if tool is None:
+        abort(404, description="Choose a tool first, then compare it with another.")
+    found = queries.choices(request.args.get("with", ""), besides=tool)
+    exact = found.exact()
+    if exact is not None and not wants_fragment():
+        return redirect(url_for("compare.show", pair=queries.pair_path(tool.slug, exact.slug)))
+    return render("compare/choose.html", block="choices", tool=tool, found=found)

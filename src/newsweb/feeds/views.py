@@ -1,0 +1,235 @@
+"""Routes for the Atom feeds, the /feeds page that lists them, sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from markupsafe import Markup
+
+from newsweb import catalog
+from newsweb.digest import queries as digest_queries
+from newsweb.digest.weeks import IsoWeek, this_week
+from newsweb.feeds import queries
+from newsweb.feeds.atom import SITE_NAME, Author, Entry, Feed, atom_response, tag_id
+from newsweb.markup import paragraphs, render_markdown
+from newsweb.models import Persona, Story, Take
+from newsweb.panel.queries import persona_by_slug, takes_by
+from newsweb.rendering import render
+
+blueprint = Blueprint("feeds", __name__)
+
+# What an empty feed reports as its last change: the day the newsroom opened.
+NEWSROOM_OPENED = datetime(2026, 1, 1)
+# The digest feed: one entry per week that had anything, over this many weeks.
+DIGEST_FEED_WEEKS = 12
+# Paths crawlers have no business in: personal or sign-in pages and the newsroom.
+ROBOTS_DISALLOW = ("/editor", "/account", "/bookmarks", "/login", "/register")
+# The typographic apostrophe the pages use, for the feeds' own words.
+APOSTROPHE = "\N{RIGHT SINGLE QUOTATION MARK}"
+
+
+def _newsroom() -> Author:
+    """The author of stories and of every feed: the newsroom itself."""
+    return Author(SITE_NAME, url_for("news.index", _external=True))
+
+
+def story_entry(story: Story) -> Entry:
+    """A story as an Atom entry: its dek as the summary, its sanitized body as the content."""
+    published = story.published_at or story.created_at
+    story_url = url_for("news.show", slug=story.slug, _external=True)
+    more = Markup('<p><a href="{}#panel">Read the panel{}s takes</a></p>').format(
+        story_url, APOSTROPHE
+    )
+    return Entry(
+        id=tag_id("story", story.id),
+        title=story.title,
+        link=story_url,
+        published=published,
+        updated=max(published, story.updated_at),
+        author=_newsroom(),
+        summary=story.dek,
+        content=render_markdown(story.body) + more,
+        categories=[(story.category.slug, story.category.name)],
+    )
+
+
+def take_entry(take: Take, persona: Persona) -> Entry:
+    """A take as an Atom entry, linking to the take on its story's page (`#take-<persona>`).
+
+    A take comes out with its story; one written after it shows as an update.
+    The story's dek is the summary.
+    """
+    story = take.story
+    published = story.published_at or take.created_at
+    return Entry(
+        id=tag_id("take", take.id),
+        title=f"{persona.name} on “{story.title}”",
+        link=url_for("news.show", slug=story.slug, _anchor=f"take-{persona.slug}", _external=True),
+        published=published,
+        updated=max(published, take.created_at, story.updated_at),
+        author=Author(persona.name, url_for("panel.show", slug=persona.slug, _external=True)),
+        summary=story.dek,
+        content=paragraphs(take.body),
+        categories=[(story.category.slug, story.category.name)],
+    )
+
+
+def digest_entry(digest: digest_queries.WeekDigest) -> Entry:
+    """A week's digest as an Atom entry: its stories and verdicts as a short HTML page."""
+    week = digest.week
+    stories, verdicts = len(digest.stories), len(digest.verdicts)
+    summary = (
+        f"{stories} stor{'y' if stories == 1 else 'ies'} and "
+        f"{verdicts} verdict{'' if verdicts == 1 else 's'}, week {week.number} of {week.year}."
+    )
+    return Entry(
+        id=tag_id("digest", str(week)),
+        title=f"The week of {week.date_range}",
+        link=url_for("digest.show", week=str(week), _external=True),
+        published=digest.published_at or week.starts_at,
+        updated=digest.updated_at or week.starts_at,
+        author=_newsroom(),
+        summary=summary,
+        content=Markup(render_template("feeds/_digest_entry.html", digest=digest)),  # noqa: S704 - autoescaped template
+    )
+
+
+def _story_feed(
+    *, feed_id: str, title: str, subtitle: str, page_url: str, stories: list[Story]
+) -> Response:
+    """Answer with a feed of `stories` that lives at the requested URL."""
+    return atom_response(
+        Feed(
+            id=feed_id,
+            title=title,
+            subtitle=subtitle,
+            self_url=request.base_url,
+            page_url=page_url,
+            entries=[story_entry(story) for story in stories],
+            empty_since=NEWSROOM_OPENED,
+        )
+    )
+
+
+@blueprint.get("/feeds")
+def index() -> str:
+    """`/feeds`: what a feed is, and every feed there is (stories, tools, categories, panel)."""
+    return render(
+        "feeds/index.html",
+        tools=queries.all_tools(),
+        categories=catalog.all_categories(),
+        personas=queries.all_personas(),
+    )
+
+
+@blueprint.get("/feeds/stories.atom")
+def stories() -> Response:
+    """`/feeds/stories.atom`: the newest published stories, all of them."""
+    return _story_feed(
+        feed_id=tag_id("feed", "stories"),
+        title=f"{SITE_NAME}: all stories",
+        subtitle="AI industry news, each story read by a panel of critics.",
+        page_url=url_for("news.index", _external=True),
+        stories=queries.newest_stories(),
+    )
+
+
+@blueprint.get("/feeds/tools/<slug>.atom")
+def tool(slug: str) -> Response:
+    """`/feeds/tools/<slug>.atom`: the newest stories about one tool."""
+    found = catalog.tool_by_slug(slug)
+    if found is None:
+        abort(404, description="We do not cover a tool by that name, so it has no feed.")
+    return _story_feed(
+        feed_id=tag_id("feed", "tool", found.id),
+        title=f"{SITE_NAME}: {found.name}",
+        subtitle=found.tagline,
+        page_url=url_for("tools.show", slug=found.slug, _external=True),
+        stories=queries.newest_stories(tool=found),
+    )
+
+
+@blueprint.get("/feeds/categories/<slug>.atom")
+def category(slug: str) -> Response:
+    """`/feeds/categories/<slug>.atom`: the newest stories in one category."""
+    found = queries.category_by_slug(slug)
+    if found is None:
+        abort(404, description="There is no category by that name, so it has no feed.")
+    return _story_feed(
+        feed_id=tag_id("feed", "category", found.id),
+        title=f"{SITE_NAME}: {found.name}",
+        subtitle=f"Every {found.name} story, read by the panel.",
+        page_url=url_for("news.index", category=found.slug, _external=True),
+        stories=queries.newest_stories(category=found),
+    )
+
+
+@blueprint.get("/feeds/panel/<slug>.atom")
+def persona(slug: str) -> Response:
+    """`/feeds/panel/<slug>.atom`: one panelist's newest takes, each linking to its story."""
+    found = persona_by_slug(slug)
+    if found is None:
+        abort(404, description="There is no panelist by that name, so there is no feed.")
+    takes = takes_by(found, limit=queries.FEED_LENGTH).takes
+    return atom_response(
+        Feed(
+            id=tag_id("feed", "persona", found.id),
+            title=f"{SITE_NAME}: {found.name}",
+            subtitle=f"{found.name}{APOSTROPHE}s takes: {found.lens}.",
+            self_url=request.base_url,
+            page_url=url_for("panel.show", slug=found.slug, _external=True),
+            entries=[take_entry(take, found) for take in takes],
+            empty_since=found.created_at,
+        )
+    )
+
+
+@blueprint.get("/feeds/digest.atom")
+def digest() -> Response:
+    """`/feeds/digest.atom`: one entry per week (this week's too), for the last twelve weeks.
+
+    One feed to subscribe to, not one per week: a week's entry keeps its id and is
+    updated while the week is still going.
+    """
+    digests = digest_queries.recent_digests(this_week(), DIGEST_FEED_WEEKS)
+    return atom_response(
+        Feed(
+            id=tag_id("feed", "digest"),
+            title=f"{SITE_NAME}: the weekly digest",
+            subtitle=f"The stories and the panel{APOSTROPHE}s verdicts, one entry a week.",
+            self_url=request.base_url,
+            page_url=url_for("digest.index", _external=True),
+            entries=[digest_entry(week_digest) for week_digest in digests],
+            empty_since=NEWSROOM_OPENED,
+        )
+    )
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap() -> Response:
+    """`/sitemap.xml`: the front page, every visible story, tools, personas, feeds, digest weeks."""
+    content = queries.sitemap_content()
+    current = this_week()
+    weeks: dict[IsoWeek, datetime] = {}
+    moments = [story.published_at for story in content.stories] + content.verdict_moments
+    for moment in moments:
+        week = IsoWeek.containing(moment)
+        if week <= current:
+            weeks[week] = max(moment, weeks.get(week, moment))
+    body = render_template(
+        "feeds/sitemap.xml",
+        content=content,
+        newest=max((story.last_modified for story in content.stories), default=None),
+        weeks=sorted(weeks.items(), reverse=True),
+    )
+    return Response(body, content_type="application/xml; charset=utf-8")
+
+
+@blueprint.get("/robots.txt")
+def robots() -> Response:
+    """`/robots.txt`: crawl everything public; stay out of accounts, bookmarks, the newsroom."""
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines += ["", f"Sitemap: {url_for('feeds.sitemap', _external=True)}", ""]
+    return Response("\n".join(lines), content_type="text/plain; charset=utf-8")

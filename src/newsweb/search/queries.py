@@ -1,0 +1,243 @@
+"""One search function over stories, takes and tools, on SQLite FTS5 or PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, text
+
+from newsweb.extensions import db
+from newsweb.models import Category, StoryStatus
+from newsweb.models.clock import utcnow
+from newsweb.search import schema
+
+KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools"}
+MAX_WORDS = 12
+MAX_RESULTS = 30
+# Markers around matched words: control characters no stored text can contain (the
+# forms refuse them), so the snippet can be escaped first and highlighted after.
+START, STOP = "\x02", "\x03"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the reader asked for: words, and optional filters by slug."""
+
+    text: str = ""
+    words: tuple[str, ...] = ()
+    kind: str | None = None
+    category: Category | None = None
+    tool: str | None = None
+    persona: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], categories: list[Category]) -> SearchQuery:
+        """Read `q`, `kind`, `category`, `tool` and `persona`, ignoring what makes no sense."""
+        raw = "".join(ch for ch in args.get("q", "") if ch.isprintable())[:200]
+        words = tuple(dict.fromkeys(w.lower() for w in _WORD.findall(raw)))[:MAX_WORDS]
+        kind = args.get("kind") if args.get("kind") in KINDS else None
+        category = next((c for c in categories if c.slug == args.get("category")), None)
+        return cls(
+            text=raw.strip(),
+            words=words,
+            kind=kind,
+            category=category,
+            tool=_slug(args.get("tool")),
+            persona=_slug(args.get("persona")),
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The active filters as query-string values (for links that keep them)."""
+        values = {
+            "kind": self.kind,
+            "category": self.category.slug if self.category else None,
+            "tool": self.tool,
+            "persona": self.persona,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def _slug(value: str | None) -> str | None:
+    return value if value and re.fullmatch(r"[a-z0-9-]{1,80}", value) else None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, ready for the template."""
+
+    kind: str
+    title: str
+    slug: str
+    snippet: Markup
+    rank: float
+    story_slug: str | None = None
+    persona_slug: str | None = None
+    persona_name: str | None = None
+    tool_name: str | None = None
+    category_name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def highlight(snippet: str) -> Markup:
+    """Escape a snippet, then turn the match markers into <mark> elements."""
+    escaped = str(escape(snippet))
+    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704
+
+
+def search(query: SearchQuery) -> list[Hit]:
+    """The best matches for `query`, best first, at most MAX_RESULTS, visible content only.
+
+    Two statements whatever the number of matches: the first ranks every match but reads
+    only cheap columns; the second builds snippets for the few rows that will be shown
+    (snippets are the expensive part, and would otherwise be made for every match).
+    """
+    if not query.words:
+        return []
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    terms = " ".join(query.words) if postgres else " ".join(f'"{word}"' for word in query.words)
+    params: dict[str, Any] = {
+        "terms": terms,
+        "now": utcnow(),
+        "published": StoryStatus.PUBLISHED.value,
+        "category_id": query.category.id if query.category else None,
+        "tool": query.tool,
+        "persona": query.persona,
+        "limit": MAX_RESULTS,
+    }
+    ranking, snippets = (_POSTGRES, _POSTGRES_SNIPPETS) if postgres else (_SQLITE, _SQLITE_SNIPPETS)
+    kinds = [query.kind] if query.kind else list(KINDS)
+    selects = [ranking[kind] for kind in kinds if not (query.persona and kind == "tool")]
+    if not selects:
+        return []
+    statement = " UNION ALL ".join(selects) + " ORDER BY rank DESC LIMIT :limit"
+    rows = list(db.session.execute(text(statement), params).mappings())
+    if not rows:
+        return []
+    found = _snippets(snippets, params["terms"], rows)
+    return [
+        Hit(
+            kind=row["kind"],
+            title=row["title"],
+            slug=row["slug"],
+            snippet=highlight(found.get((row["kind"], row["item_id"]), "")),
+            rank=float(row["rank"]),
+            story_slug=row["story_slug"],
+            persona_slug=row["persona_slug"],
+            persona_name=row["persona_name"],
+            tool_name=row["tool_name"],
+            category_name=row["category_name"],
+        )
+        for row in rows
+    ]
+
+
+def _snippets(sql: str, terms: str, rows: list[Any]) -> dict[tuple[str, int], str]:
+    """Snippets for the shown rows only, keyed by (kind, id), in one statement."""
+    ids = {kind: [r["item_id"] for r in rows if r["kind"] == kind] or [0] for kind in KINDS}
+    statement = text(sql).bindparams(
+        bindparam("stories", ids["story"], expanding=True),
+        bindparam("takes", ids["take"], expanding=True),
+        bindparam("tools", ids["tool"], expanding=True),
+    )
+    result = db.session.execute(statement, {"terms": terms})
+    return {(kind, item_id): snippet or "" for kind, item_id, snippet in result}
+
+
+def _story_filters(*, typed: bool) -> str:
+    """Visibility and filters for story rows; a NULL parameter means "no filter".
+
+    PostgreSQL cannot infer the type of a bare `:param IS NULL`, hence the casts.
+    """
+    category = "CAST(:category_id AS INTEGER)" if typed else ":category_id"
+    tool = "CAST(:tool AS TEXT)" if typed else ":tool"
+    return f"""
+        st.status = :published AND st.published_at <= :now
+        AND ({category} IS NULL OR st.category_id = :category_id)
+        AND ({tool} IS NULL OR t.slug = :tool)"""
+
+
+_STORY_FILTERS = _story_filters(typed=False)
+_TYPED_STORY_FILTERS = _story_filters(typed=True)
+_STORY_COLUMNS = """st.title AS title, st.slug AS slug, st.slug AS story_slug,
+    NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name, c.name AS category_name"""
+_TAKE_COLUMNS = """st.title AS title, p.slug AS slug, st.slug AS story_slug,
+    p.slug AS persona_slug, p.name AS persona_name, t.name AS tool_name, c.name AS category_name"""
+_TOOL_COLUMNS = """t.name AS title, t.slug AS slug, NULL AS story_slug,
+    NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name, c.name AS category_name"""
+_STORY_JOINS = "JOIN tools t ON t.id = st.tool_id JOIN categories c ON c.id = st.category_id"
+_TAKE_JOINS = (
+    f"JOIN stories st ON st.id = tk.story_id JOIN personas p ON p.id = tk.persona_id {_STORY_JOINS}"
+)
+
+# SQLite: the index row of item `id` has rowid id * 4 + kind (see schema.py), so an item's
+# id is rowid / 4 (integer division): written that way the join uses the primary key.
+_MATCH = "search_index MATCH :terms"
+_BM25 = "-bm25(search_index, 4.0, 1.0) AS rank"
+_SQLITE = {
+    "story": f"""
+        SELECT 'story' AS kind, st.id AS item_id, {_BM25}, {_STORY_COLUMNS}
+        FROM search_index JOIN stories st ON st.id = search_index.rowid / 4 {_STORY_JOINS}
+        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.STORY}
+          AND :persona IS NULL AND {_STORY_FILTERS}""",
+    "take": f"""
+        SELECT 'take' AS kind, tk.id AS item_id, {_BM25}, {_TAKE_COLUMNS}
+        FROM search_index JOIN takes tk ON tk.id = search_index.rowid / 4 {_TAKE_JOINS}
+        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TAKE}
+          AND (:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS}""",
+    "tool": f"""
+        SELECT 'tool' AS kind, t.id AS item_id, {_BM25}, {_TOOL_COLUMNS}
+        FROM search_index JOIN tools t ON t.id = search_index.rowid / 4
+        JOIN categories c ON c.id = t.category_id
+        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TOOL}
+          AND (:category_id IS NULL OR t.category_id = :category_id)
+          AND (:tool IS NULL OR t.slug = :tool)""",
+}
+_SQLITE_SNIPPETS = f"""
+    SELECT CASE search_index.rowid % 4 WHEN {schema.STORY} THEN 'story'
+                WHEN {schema.TAKE} THEN 'take' ELSE 'tool' END,
+           search_index.rowid / 4,
+           snippet(search_index, 1, char(2), char(3), '…', 24)
+    FROM search_index
+    WHERE {_MATCH} AND search_index.rowid IN (
+        SELECT id * 4 + {schema.STORY} FROM stories WHERE id IN :stories
+        UNION ALL SELECT id * 4 + {schema.TAKE} FROM takes WHERE id IN :takes
+        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools)"""
+
+_TSQUERY = "plainto_tsquery('english', :terms)"
+_POSTGRES = {
+    "story": f"""
+        SELECT 'story' AS kind, st.id AS item_id,
+               ts_rank_cd(st.search_vector, {_TSQUERY}) AS rank, {_STORY_COLUMNS}
+        FROM stories st {_STORY_JOINS}
+        WHERE st.search_vector @@ {_TSQUERY}
+          AND CAST(:persona AS TEXT) IS NULL AND {_TYPED_STORY_FILTERS}""",
+    "take": f"""
+        SELECT 'take' AS kind, tk.id AS item_id,
+               ts_rank_cd(tk.search_vector, {_TSQUERY}) AS rank, {_TAKE_COLUMNS}
+        FROM takes tk {_TAKE_JOINS}
+        WHERE tk.search_vector @@ {_TSQUERY}
+          AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona) AND {_TYPED_STORY_FILTERS}""",
+    "tool": f"""
+        SELECT 'tool' AS kind, t.id AS item_id,
+               ts_rank_cd(t.search_vector, {_TSQUERY}) AS rank, {_TOOL_COLUMNS}
+        FROM tools t JOIN categories c ON c.id = t.category_id
+        WHERE t.search_vector @@ {_TSQUERY}
+          AND (CAST(:category_id AS INTEGER) IS NULL OR t.category_id = :category_id)
+          AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)""",
+}
+_HEADLINE = "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1'"
+_POSTGRES_SNIPPETS = f"""
+    SELECT 'story', id, ts_headline('english', dek || ' ' || body, {_TSQUERY}, {_HEADLINE})
+    FROM stories WHERE id IN :stories
+    UNION ALL
+    SELECT 'take', id, ts_headline('english', body, {_TSQUERY}, {_HEADLINE})
+    FROM takes WHERE id IN :takes
+    UNION ALL
+    SELECT 'tool', id,
+           ts_headline('english', tagline || ' ' || description, {_TSQUERY}, {_HEADLINE})
+    FROM tools WHERE id IN :tools"""

@@ -1,0 +1,110 @@
+"""The full-text index, kept in step with stories, takes and tools by the database itself.
+
+SQLite: an FTS5 table (Porter stemming) filled by triggers. Each row's rowid encodes the
+item: `id * 4 + 1` for a story, `+ 2` for a take, `+ 3` for a tool, so an edit replaces
+exactly its own row. PostgreSQL: a generated `tsvector` column (English stemming) on each
+table, with a GIN index. Either way no application code has to remember to reindex.
+
+Used by the migration that introduced search and, for databases built with
+`create_all()` (the tests), by a metadata hook, so both build the same objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+
+from newsweb.extensions import Base
+
+STORY, TAKE, TOOL = 1, 2, 3
+# Objects this module owns; Alembic's autogenerate must leave them alone.
+SQLITE_TABLE = "search_index"
+POSTGRES_COLUMN = "search_vector"
+
+_SQLITE_SOURCES = {
+    # table: (kind code, title expression, text expression), over NEW./OLD. rows
+    "stories": (STORY, "{row}.title", "{row}.dek || ' ' || {row}.body"),
+    "takes": (TAKE, "''", "{row}.body"),
+    "tools": (TOOL, "{row}.name", "{row}.tagline || ' ' || {row}.description"),
+}
+_POSTGRES_SOURCES = {
+    "stories": "setweight(to_tsvector('english', title), 'A') || "
+    "setweight(to_tsvector('english', dek), 'B') || to_tsvector('english', body)",
+    "takes": "to_tsvector('english', body)",
+    "tools": "setweight(to_tsvector('english', name), 'A') || "
+    "setweight(to_tsvector('english', tagline), 'B') || to_tsvector('english', description)",
+}
+
+
+def _sqlite_statements() -> list[str]:
+    statements = [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
+        "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+    ]
+    for table, (code, title, body) in _SQLITE_SOURCES.items():
+        new_title, new_body = title.format(row="NEW"), body.format(row="NEW")
+        insert = (
+            f"INSERT INTO {SQLITE_TABLE}(rowid, title, body) "
+            f"VALUES (NEW.id * 4 + {code}, {new_title}, {new_body});"
+        )
+        delete = f"DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id * 4 + {code};"
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_insert AFTER INSERT ON {table} "
+            f"BEGIN {insert} END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_update AFTER UPDATE ON {table} "
+            f"BEGIN {delete} {insert} END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_delete AFTER DELETE ON {table} "
+            f"BEGIN {delete} END",
+            # Backfill rows that existed before the index.
+            f"INSERT INTO {SQLITE_TABLE}(rowid, title, body) "
+            f"SELECT id * 4 + {code}, {title.format(row=table)}, {body.format(row=table)} "
+            f"FROM {table} WHERE id * 4 + {code} NOT IN (SELECT rowid FROM {SQLITE_TABLE})",
+        ]
+    return statements
+
+
+def _postgres_statements() -> list[str]:
+    statements = []
+    for table, expression in _POSTGRES_SOURCES.items():
+        statements += [
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {POSTGRES_COLUMN} tsvector "
+            f"GENERATED ALWAYS AS ({expression}) STORED",
+            f"CREATE INDEX IF NOT EXISTS ix_{table}_{POSTGRES_COLUMN} "
+            f"ON {table} USING GIN ({POSTGRES_COLUMN})",
+        ]
+    return statements
+
+
+def create_search_index(connection: Connection) -> None:
+    """Create (and backfill) the full-text index for the connection's database."""
+    dialect = connection.dialect.name
+    statements = _postgres_statements() if dialect == "postgresql" else _sqlite_statements()
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+def drop_search_index(connection: Connection) -> None:
+    """Remove the full-text index (the migration's downgrade)."""
+    if connection.dialect.name == "postgresql":
+        for table in _POSTGRES_SOURCES:
+            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {POSTGRES_COLUMN}"))
+        return
+    for table in _SQLITE_SOURCES:
+        for suffix in ("insert", "update", "delete"):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_search_{suffix}"))
+    connection.execute(text(f"DROP TABLE IF EXISTS {SQLITE_TABLE}"))
+
+
+def is_search_object(name: str | None, kind: str) -> bool:
+    """For Alembic's include_name: whether an object belongs to the search index."""
+    return bool(name) and (
+        (kind == "table" and str(name).startswith(SQLITE_TABLE))
+        or (kind in ("column", "index") and POSTGRES_COLUMN in str(name))
+    )
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _create_with_tables(_target: Any, connection: Connection, **_kw: Any) -> None:
+    create_search_index(connection)

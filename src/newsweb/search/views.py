@@ -1,0 +1,29 @@
+"""The search page: results as you type with htmx, a plain form without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from newsweb import catalog
+from newsweb.rendering import render
+from newsweb.search import queries
+
+blueprint = Blueprint("search", __name__)
+
+
+@blueprint.get("/search")
+def index() -> str:
+    """`/search?q=`: ranked stories, takes and tools, filtered by kind, category, tool, persona.
+
+    htmx (typing in the box, changing a filter) gets the `results` block.
+    """
+    categories = catalog.all_categories()
+    query = queries.SearchQuery.from_args(request.args, categories)
+    return render(
+        "search/index.html",
+        block="results",
+        query=query,
+        results=queries.search(query) if query.words else None,
+        categories=categories,
+        kinds=queries.KINDS,
+    )

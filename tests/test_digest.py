@@ -1,0 +1,340 @@
+"""The weekly digest: ISO weeks, the week's stories and verdicts, paging by week, its feed."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from newsweb.digest.weeks import IsoWeek
+from newsweb.extensions import db
+from newsweb.models import Category, Story, StoryStatus, Tool, Verdict
+from newsweb.models.clock import utcnow
+from tests import factories
+from tests.conftest import counting_statements
+from tests.html import elements
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+# 2026-W02 runs from Monday 5 to Sunday 11 January 2026.
+WEEK_TWO = datetime(2026, 1, 5)
+
+
+def story_titles(html: str) -> list[str]:
+    """The story titles a page lists, in order."""
+    return re.findall(r'class="story-card__title"><a [^>]*>([^<]+)</a>', html)
+
+
+def nav_links(html: str) -> dict[str, str]:
+    """The digest's week links by their rel (prev, next) or text ("This week")."""
+    found = {}
+    for tag, attrs in elements(html):
+        if tag == "a" and attrs.get("rel") in ("prev", "next"):
+            found[str(attrs["rel"])] = str(attrs["href"])
+    if ">This week</a>" in html:
+        found["this"] = "/digest"
+    return found
+
+
+def verdict_at(tool_slug: str, persona_slug: str, *, created: datetime, updated: datetime) -> None:
+    """Date a factory verdict: when it was given and last changed."""
+    verdict = db.session.scalars(
+        select(Verdict)
+        .join(Verdict.tool)
+        .where(Tool.slug == tool_slug, Verdict.persona.has(slug=persona_slug))
+    ).one()
+    verdict.created_at, verdict.updated_at = created, updated
+
+
+@pytest.fixture
+def weeks_app(app: Flask) -> Flask:
+    """Stories across 2026-W01 to W03 (a draft in W02), and verdicts dated into W02 and W03.
+
+    Every other verdict is dated 2025, before the first story.
+    """
+    with app.app_context():
+        factories.newsroom(0)
+        personas = factories.panel_from_database()
+        tool = db.session.scalars(select(Tool).order_by(Tool.id).limit(1)).one()
+        category = db.session.scalars(select(Category).order_by(Category.id).limit(1)).one()
+        for name, at in [
+            ("New Year", datetime(2026, 1, 1, 9)),
+            ("Monday Start", datetime(2026, 1, 5, 0, 0)),
+            ("Midweek", datetime(2026, 1, 7, 12)),
+            ("Sunday Night", datetime(2026, 1, 11, 23, 59)),
+            ("Next Monday", datetime(2026, 1, 12, 0, 0)),
+        ]:
+            factories.story(name, tool, category, personas, published_at=at)
+        factories.story(
+            "Draft Midweek",
+            tool,
+            category,
+            personas,
+            published_at=datetime(2026, 1, 8),
+            status=StoryStatus.DRAFT,
+        )
+        for verdict in db.session.scalars(select(Verdict)):
+            verdict.created_at = verdict.updated_at = datetime(2025, 6, 1)
+        # Given in W02; given long ago but changed in W02; given in W03.
+        verdict_at(
+            "mistral-ai", "the-founder", created=datetime(2026, 1, 6), updated=datetime(2026, 1, 6)
+        )
+        verdict_at(
+            "anthropic", "the-skeptic", created=datetime(2025, 6, 1), updated=datetime(2026, 1, 9)
+        )
+        verdict_at(
+            "anthropic", "the-builder", created=datetime(2026, 1, 13), updated=datetime(2026, 1, 13)
+        )
+        db.session.commit()
+    return app
+
+
+@pytest.mark.parametrize(
+    ("text", "week"),
+    [
+        ("2026-W25", IsoWeek(2026, 25)),
+        ("2026-W01", IsoWeek(2026, 1)),
+        ("2026-W53", IsoWeek(2026, 53)),  # 2026 starts on a Thursday: it has 53 weeks
+        ("2020-W53", IsoWeek(2020, 53)),
+        ("2027-W53", None),
+        ("2026-W54", None),
+        ("2026-W00", None),
+        ("2026-W99", None),
+        ("2026-W5", None),
+        ("2026-w05", None),
+        ("26-W05", None),
+        ("abcd-Wef", None),
+        ("1999-W10", None),
+        ("2026-W05 ", None),
+        ("\uff12\uff10\uff12\uff16-W05", None),  # full-width digits
+    ],
+)
+def test_weeks_are_parsed_strictly(text: str, week: IsoWeek | None) -> None:
+    """Only real ISO weeks in the `YYYY-Www` form parse; the rest are None."""
+    assert IsoWeek.parse(text) == week
+
+
+def test_weeks_know_their_days_and_neighbours() -> None:
+    """A week runs Monday to Sunday; its neighbours cross year ends correctly."""
+    week = IsoWeek(2026, 1)
+    assert (week.first_day.isoformat(), week.last_day.isoformat()) == ("2025-12-29", "2026-01-04")
+    assert week.previous == IsoWeek(2025, 52)
+    assert IsoWeek(2026, 53).following == IsoWeek(2027, 1)
+    assert IsoWeek.containing(datetime(2026, 1, 11, 23, 59)) == IsoWeek(2026, 2)
+    assert IsoWeek.containing(datetime(2026, 1, 12)) == IsoWeek(2026, 3)
+    assert str(IsoWeek(2026, 2)) == "2026-W02"
+    assert IsoWeek(2026, 25).date_range == "June 15 \N{EN DASH} 21, 2026"
+    assert IsoWeek(2026, 27).date_range == "June 29 \N{EN DASH} July 5, 2026"
+    assert week.date_range == "December 29, 2025 \N{EN DASH} January 4, 2026"
+
+
+def test_a_week_lists_its_stories_newest_first_and_its_verdicts(weeks_app: Flask) -> None:
+    """W02 holds the stories published Monday 00:00 to Sunday 23:59, newest first.
+
+    Its verdicts are the ones given or changed that week; drafts never show.
+    """
+    response = weeks_app.test_client().get("/digest/2026-W02")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert story_titles(html) == ["Sunday Night", "Midweek", "Monday Start"]
+    assert "Draft Midweek" not in html
+    assert "The week of January 5 \N{EN DASH} 11, 2026" in html
+    # Each card has its meta line (tool · category · date) and dek.
+    assert '<time datetime="2026-01-07">January 7, 2026</time>' in html
+    assert "The dek of Midweek." in html
+    verdicts = re.findall(r'<li class="verdict" data-persona="([^"]+)">', html)
+    assert verdicts == ["the-skeptic", "the-founder"]  # Anthropic, then Mistral AI
+    assert 'href="/tools/anthropic#verdict-the-skeptic">Anthropic</a>' in html
+    assert '<span class="badge badge--skip">Skip</span>' in html
+    assert '<span class="badge badge--ship">Ship</span>' in html
+
+
+def test_weeks_link_to_their_neighbours(weeks_app: Flask) -> None:
+    """Previous and next weeks are linked; none before the first week on record."""
+    client = weeks_app.test_client()
+    middle = nav_links(client.get("/digest/2026-W02").get_data(as_text=True))
+    assert middle == {"prev": "/digest/2026-W01", "next": "/digest/2026-W03", "this": "/digest"}
+    # The 2025 verdicts are the oldest record: 2026-W01 still has a previous week.
+    first = nav_links(client.get("/digest/2025-W22").get_data(as_text=True))
+    assert "prev" not in first
+    assert first["next"] == "/digest/2025-W23"
+
+
+def test_this_week_has_no_next_week(weeks_app: Flask) -> None:
+    """/digest is this week's digest: a previous week, but no next, and no "This week" link."""
+    week = IsoWeek.containing(utcnow())
+    html = weeks_app.test_client().get("/digest").get_data(as_text=True)
+    assert f"week {week.number} of {week.year}" in html
+    links = nav_links(html)
+    assert links == {"prev": f"/digest/{week.previous}"}
+    assert "No stories yet this week." in html
+    same = weeks_app.test_client().get(f"/digest/{week}").get_data(as_text=True)
+    assert nav_links(same) == links
+    canonical = [attrs["href"] for tag, attrs in elements(html) if attrs.get("rel") == "canonical"]
+    assert canonical == [f"http://localhost/digest/{week}"]
+
+
+def test_an_empty_newsroom_has_a_digest(client: FlaskClient) -> None:
+    """With nothing published, this week's digest says so and links nowhere."""
+    html = client.get("/digest").get_data(as_text=True)
+    assert "No stories yet this week." in html
+    assert nav_links(html) == {}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/digest/2026-W54",
+        "/digest/2026-W00",
+        "/digest/2026-W99",
+        "/digest/2027-W53",
+        "/digest/letters",
+        "/digest/2026-Wxx",
+        "/digest/2026-W5",
+        "/digest/9999-W52",
+        "/digest/0001-W01",
+        "/digest/2026-W02%00",
+        "/digest/" + "9" * 400,
+    ],
+)
+def test_impossible_weeks_are_friendly_404s(client: FlaskClient, path: str) -> None:
+    """A week that does not exist, or has not happened yet, is a 404 page.
+
+    A NUL byte is refused before routing, as a 400 page, wherever it is sent.
+    """
+    response = client.get(path)
+    assert response.status_code == (400 if "%00" in path else 404)
+    assert response.mimetype == "text/html"
+    assert '<p class="error-page__code">' in response.get_data(as_text=True)
+
+
+def test_next_week_is_not_there_yet(client: FlaskClient) -> None:
+    """The week after this one is a 404 until it starts."""
+    week = IsoWeek.containing(utcnow())
+    response = client.get(f"/digest/{week.following}")
+    assert response.status_code == 404
+    assert "That week has not happened yet." in response.get_data(as_text=True)
+
+
+def test_the_digest_is_in_the_site_navigation(weeks_app: Flask) -> None:
+    """Every page's navigation links the digest; on the digest it is the current section."""
+    client = weeks_app.test_client()
+    front = client.get("/").get_data(as_text=True)
+    assert '<a href="/digest">Digest</a>' in front
+    digest = client.get("/digest/2026-W02").get_data(as_text=True)
+    assert '<a href="/digest" aria-current="page">Digest</a>' in digest
+
+
+def test_digest_escapes_what_editors_typed(weeks_app: Flask) -> None:
+    """A story title and a verdict carrying markup are shown as text."""
+    with weeks_app.app_context():
+        story = db.session.scalars(select(Story).where(Story.slug == "midweek")).one()
+        story.title = "<script>alert(1)</script>"
+        verdict = db.session.scalars(
+            select(Verdict).where(Verdict.updated_at == datetime(2026, 1, 9))
+        ).one()
+        verdict.body = "<img src=x onerror=alert(2)>"
+        db.session.commit()
+    html = weeks_app.test_client().get("/digest/2026-W02").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html
+
+
+@pytest.fixture
+def recent_app(app: Flask) -> Flask:
+    """Stories this week, last week and five weeks ago (and one too old for the feed)."""
+    now = utcnow()
+    with app.app_context():
+        factories.newsroom(0)
+        personas = factories.panel_from_database()
+        tool = db.session.scalars(select(Tool).order_by(Tool.id).limit(1)).one()
+        category = db.session.scalars(select(Category).order_by(Category.id).limit(1)).one()
+        this_monday = IsoWeek.containing(now).starts_at
+        for name, at in [
+            ("This Week", max(this_monday, now - timedelta(minutes=5))),
+            ("Last Week", this_monday - timedelta(days=3)),
+            ("Five Weeks Ago", this_monday - timedelta(weeks=5)),
+            ("Half A Year Ago", this_monday - timedelta(weeks=26)),
+        ]:
+            factories.story(name, tool, category, personas, published_at=at)
+        factories.story(
+            "Next Week <b>", tool, category, personas, published_at=now + timedelta(days=7)
+        )
+        db.session.commit()
+    return app
+
+
+def test_digest_feed_has_one_entry_per_week(recent_app: Flask) -> None:
+    """/feeds/digest.atom: one entry per recent week with anything in it, newest first.
+
+    Each entry links its week's page and lists the week's stories as escaped HTML.
+    """
+    response = recent_app.test_client().get("/feeds/digest.atom")
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.data)  # noqa: S314 - our own output, under test
+    this_week = IsoWeek.containing(utcnow())
+    expected = [this_week, this_week.previous]
+    five_ago = this_week
+    for _ in range(5):
+        five_ago = five_ago.previous
+    expected.append(five_ago)
+    found = feed.findall(f"{ATOM}entry")
+    ids = [entry.findtext(f"{ATOM}id") for entry in found]
+    assert ids == [f"tag:localhost,2026:digest/{week}" for week in expected]
+    links = [entry.find(f"{ATOM}link") for entry in found]
+    assert [link.get("href") if link is not None else None for link in links] == [
+        f"http://localhost/digest/{week}" for week in expected
+    ]
+    content = found[1].findtext(f"{ATOM}content") or ""
+    assert "Last Week</a>" in content
+    assert "This Week" not in content
+    assert "Half A Year Ago" not in response.get_data(as_text=True)
+    assert "Next Week" not in response.get_data(as_text=True)
+    for entry in found:
+        for name in ("title", "updated", "published", "summary"):
+            assert entry.findtext(f"{ATOM}{name}"), name
+
+
+# The digest page: first week on record, stories, panelists, verdicts. Its feed: stories
+# of the last twelve weeks, their verdicts.
+DIGEST_STATEMENTS = {"/digest/2026-W02": 4, "/digest": 4, "/feeds/digest.atom": 2}
+
+
+@pytest.mark.parametrize("path", DIGEST_STATEMENTS)
+def test_digest_statement_count_does_not_grow_with_the_week(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    """The digest runs the same statements with 3 stories in the week as with 30."""
+    app = make_app()
+    now = utcnow()
+    start = WEEK_TWO if path == "/digest/2026-W02" else IsoWeek.containing(now).starts_at
+    with app.app_context():
+        factories.newsroom(0)
+    counts = []
+    for first, last in ((0, 3), (3, 30)):
+        with app.app_context():
+            personas = factories.panel_from_database()
+            tools = list(db.session.scalars(select(Tool).order_by(Tool.id)))
+            categories = list(db.session.scalars(select(Category).order_by(Category.id)))
+            for number in range(first, last):
+                at = min(start + timedelta(minutes=number), now - timedelta(seconds=1))
+                factories.story(
+                    f"Story {number:03d}",
+                    tools[number % 2],
+                    categories[number % 2],
+                    personas,
+                    published_at=at,
+                )
+            db.session.commit()
+        with counting_statements(app) as statements:
+            response = app.test_client().get(path)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("/news/story-0") == last
+        counts.append(len(statements))
+    assert counts == [DIGEST_STATEMENTS[path]] * 2

@@ -1,0 +1,198 @@
+"""Full-text search: stems, whole words, ranking, filters, escaping, and freshness."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from newsweb.extensions import db
+from newsweb.models import Story, StoryStatus, Take, Tool
+from tests import factories
+from tests.conftest import counting_statements, htmx
+
+
+@pytest.fixture
+def search_app(app: Flask) -> Flask:
+    """A small newsroom with words chosen to test matching."""
+    with app.app_context():
+        personas = factories.panel()
+        funding, policy = factories.category("Funding"), factories.category("Policy")
+        lab = factories.tool("Mistral AI", funding, personas)
+        other = factories.tool("Anthropic", policy, personas)
+        factories.story(
+            "Lab funded by new investors",
+            lab,
+            funding,
+            personas,
+            day=1,
+            body="The round was funded by a consortium.",
+        )
+        factories.story(
+            "Quarterly results",
+            other,
+            policy,
+            personas,
+            day=2,
+            body="A passing mention: the lab funded a research grant. Written in Lisp.",
+        )
+        factories.story(
+            "Secret draft about funding", lab, funding, personas, day=3, status=StoryStatus.DRAFT
+        )
+        factories.story("Future funding news", lab, funding, personas, day=365 * 40)
+        factories.story(
+            "Markup in the body",
+            other,
+            policy,
+            personas,
+            day=4,
+            body="Investors <b>funded</b> it & said <script>alert(1)</script> nothing.",
+        )
+        db.session.commit()
+    return app
+
+
+def hits(client: FlaskClient, **params: str) -> list[tuple[str, str]]:
+    """(kind, title) of each result for the query, in rank order."""
+    html = client.get("/search", query_string=params, headers=htmx()).get_data(as_text=True)
+    return re.findall(r'search-hit--(\w+)">.*?<h2><a href="[^"]*">([^<]+)</a></h2>', html, re.S)
+
+
+def test_word_stems_match(search_app: Flask) -> None:
+    """ "funding" finds stories that say "funded", and the reverse."""
+    titles = {title for kind, title in hits(search_app.test_client(), q="funding", kind="story")}
+    assert titles == {"Lab funded by new investors", "Quarterly results", "Markup in the body"}
+
+
+def test_short_words_do_not_match_inside_longer_ones(search_app: Flask) -> None:
+    """ "isp" does not find "Lisp"; "lisp" does."""
+    client = search_app.test_client()
+    assert hits(client, q="isp") == []
+    assert [title for _, title in hits(client, q="lisp")] == ["Quarterly results"]
+
+
+def test_title_matches_rank_first(search_app: Flask) -> None:
+    """A story with the word in its title outranks one that only mentions it in passing."""
+    ranked = [title for kind, title in hits(search_app.test_client(), q="funded", kind="story")]
+    assert ranked[0] == "Lab funded by new investors"
+
+
+def test_drafts_and_future_stories_are_not_found(search_app: Flask) -> None:
+    """Only what readers can see is searchable."""
+    titles = [title for _, title in hits(search_app.test_client(), q="secret future")]
+    assert titles == []
+    assert hits(search_app.test_client(), q="draft") == []
+
+
+def test_snippets_are_escaped_then_highlighted(search_app: Flask) -> None:
+    """Stored markup never comes out as markup; only our <mark> does.
+
+    (SQLite's snippet keeps the tags as text, so they are escaped; PostgreSQL's
+    ts_headline drops them. Either way nothing but <mark> is live markup.)
+    """
+    html = search_app.test_client().get("/search?q=investors&kind=story").get_data(as_text=True)
+    snippets = re.findall(r'search-hit__snippet">(.*?)</p>', html, re.S)
+    markup_one = next(s for s in snippets if "said" in s)
+    assert "<script" not in markup_one
+    assert "<b>" not in markup_one
+    assert "&amp;" in markup_one
+    assert "<mark>Investors</mark>" in markup_one
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "says", "kind": "take"}, {"take"}),
+        ({"q": "funded", "kind": "tool"}, set()),
+        ({"q": "makes models", "kind": "tool"}, {"tool"}),
+    ],
+)
+def test_filter_by_kind(search_app: Flask, params: dict[str, str], expected: set[str]) -> None:
+    """`kind` narrows results to stories, takes or tools."""
+    assert {kind for kind, _ in hits(search_app.test_client(), **params)} == expected
+
+
+def test_filters_by_category_tool_and_persona(search_app: Flask) -> None:
+    """Category, tool and persona filters narrow the results."""
+    client = search_app.test_client()
+    by_category = hits(client, q="funded", category="policy", kind="story")
+    assert {title for _, title in by_category} == {"Quarterly results", "Markup in the body"}
+    by_tool = hits(client, q="funded", tool="mistral-ai", kind="story")
+    assert [title for _, title in by_tool] == ["Lab funded by new investors"]
+    by_persona = hits(client, q="says", persona="the-futurist")
+    assert by_persona
+    assert all(kind == "take" for kind, _ in by_persona)
+    html = client.get("/search?q=says&persona=the-futurist").get_data(as_text=True)
+    assert "The Futurist\N{RIGHT SINGLE QUOTATION MARK}s take" in html
+    assert "The Founder\N{RIGHT SINGLE QUOTATION MARK}s take" not in html
+
+
+def test_edits_are_searchable_at_once(search_app: Flask) -> None:
+    """A renamed story, a new take and a deleted tool show in results immediately."""
+    client = search_app.test_client()
+    with search_app.app_context():
+        story = db.session.scalars(select(Story).where(Story.slug == "quarterly-results")).one()
+        story.title = "Quarterly results and a zeppelin"
+        first = db.session.scalars(select(Take).where(Take.story_id == story.id)).first()
+        db.session.delete(first)
+        db.session.flush()
+        db.session.add(Take(story_id=story.id, persona_id=1, body="A word about dirigibles."))
+        db.session.commit()
+    assert [title for _, title in hits(client, q="zeppelin")] == [
+        "Quarterly results and a zeppelin"
+    ]
+    assert [kind for kind, _ in hits(client, q="dirigibles")] == ["take"]
+    with search_app.app_context():
+        tool = db.session.scalars(select(Tool).where(Tool.slug == "anthropic")).one()
+        for gone in db.session.scalars(select(Story).where(Story.tool_id == tool.id)):
+            db.session.delete(gone)
+        db.session.delete(tool)
+        db.session.commit()
+    assert hits(client, q="zeppelin") == []
+    assert hits(client, q="anthropic") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Try “funding”"),
+        ("!!! ???", "Nothing to search for"),
+        ("\x01\x02", "Try “funding”"),
+        ('"unbalanced AND (', "No results for"),
+        ("NEAR OR NOT *", "No results for"),
+        ("x" * 500, "No results for"),
+    ],
+)
+def test_empty_and_junk_queries_get_a_helpful_page(
+    search_app: Flask, query: str, message: str
+) -> None:
+    """Odd input is never an error: it gets an explanation."""
+    response = search_app.test_client().get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_search_page_and_fragment(search_app: Flask) -> None:
+    """Without htmx, a whole page with the form; with it, just the results block."""
+    client = search_app.test_client()
+    page = client.get("/search?q=funded")
+    assert "<html" in page.get_data(as_text=True)
+    assert 'name="q" value="funded"' in page.get_data(as_text=True)
+    fragment = client.get("/search?q=funded", headers=htmx())
+    assert fragment.get_data(as_text=True).lstrip().startswith('<div id="results"')
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_search_runs_a_fixed_number_of_statements(search_app: Flask) -> None:
+    """Categories, the ranking and the snippets, whatever the number of matches."""
+    client = search_app.test_client()
+    with counting_statements(search_app) as few:
+        client.get("/search?q=funded")
+    with search_app.app_context():
+        factories.more_stories(40)
+    with counting_statements(search_app) as many:
+        client.get("/search?q=says")
+    assert len(few) == len(many) == 3
