@@ -5,7 +5,9 @@
 Builds a fresh database (a temporary SQLite file unless --database-url names an empty
 PostgreSQL database, whose tables it replaces), loads the demo newsroom, times a set of
 queries through the app (the full /search page, as a reader's request), then adds
-generated stories with a take from every persona and times the same queries again.
+generated stories with a take from every persona and times the same queries again. The
+generated text is drawn from the demo's own words at their natural frequencies, so common
+words match many stories and rare ones few, as in a real archive.
 Prints the median and 95th-percentile time per query and the number of results.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -29,14 +32,14 @@ from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool
 
 QUERIES = ["funding", "open weights", "EU AI Act", "inference chips", "zeppelin", "model"]
-VOCABULARY = [
-    "model", "lab", "funding", "round", "valuation", "inference", "chip", "datacenter",
-    "open", "weights", "license", "benchmark", "agent", "reasoning", "token", "price",
-    "enterprise", "regulation", "policy", "compliance", "export", "training", "compute",
-    "cluster", "GPU", "startup", "acquisition", "revenue", "developer", "API", "SDK",
-    "latency", "safety", "evaluation", "research", "paper", "dataset", "fine-tuning",
-    "distillation", "hardware", "memory",
-]  # fmt: skip
+
+
+def demo_words() -> list[str]:
+    """Every word of the demo newsroom, repeats kept, so generated text has its frequencies."""
+    content = read_content()
+    texts = [s["body"] for s in content["stories"]]
+    texts += [take for s in content["stories"] for take in s["takes"].values()]
+    return re.findall(r"[A-Za-z][A-Za-z'-]+", " ".join(texts))
 
 
 def build_app(database_url: str | None) -> Flask:
@@ -52,14 +55,15 @@ def build_app(database_url: str | None) -> Flask:
     return app
 
 
-def sentence(rng: random.Random, words: int) -> str:
-    """Plausible-looking filler made of industry words."""
-    return " ".join(rng.choice(VOCABULARY) for _ in range(words)).capitalize() + "."
+def sentence(rng: random.Random, vocabulary: list[str], words: int) -> str:
+    """Filler drawn from the demo's own words, as often as the demo uses them."""
+    return " ".join(rng.choice(vocabulary) for _ in range(words)).capitalize() + "."
 
 
 def add_stories(app: Flask, count: int) -> None:
     """Insert `count` published stories, each with a take from every persona."""
     rng = random.Random(1)  # noqa: S311 - filler text, not secrets
+    words = demo_words()
     with app.app_context():
         tools = list(db.session.scalars(select(Tool.id)))
         categories = list(db.session.scalars(select(Category.id)))
@@ -68,9 +72,9 @@ def add_stories(app: Flask, count: int) -> None:
         stories = [
             {
                 "slug": f"generated-{n}",
-                "title": sentence(rng, 8),
-                "dek": sentence(rng, 30),
-                "body": "\n\n".join(sentence(rng, 60) for _ in range(4)),
+                "title": sentence(rng, words, 8),
+                "dek": sentence(rng, words, 30),
+                "body": "\n\n".join(sentence(rng, words, 60) for _ in range(4)),
                 "source_url": "https://example.com/news",
                 "status": StoryStatus.PUBLISHED,
                 "published_at": start + timedelta(hours=n),
@@ -85,7 +89,7 @@ def add_stories(app: Flask, count: int) -> None:
             db.session.execute(insert(Story), stories[batch : batch + 1000])
         ids = list(db.session.scalars(select(Story.id).where(Story.slug.like("generated-%"))))
         takes = [
-            {"story_id": story_id, "persona_id": persona, "body": sentence(rng, 50),
+            {"story_id": story_id, "persona_id": persona, "body": sentence(rng, words, 50),
              "created_at": start}
             for story_id in ids
             for persona in personas
