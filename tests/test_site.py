@@ -99,6 +99,7 @@ def test_wrong_method_is_a_friendly_405(client: FlaskClient) -> None:
     """POST to a read-only page gets the site's 405 page."""
     response = client.post("/")
     assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert "That is not something this page does" in response.get_data(as_text=True)
 
 

@@ -29,7 +29,10 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
         return json_error(error)
     code = error.code or 500
     title = TITLES.get(code, error.name)
-    return render_template("errors/error.html", code=code, title=title, error=error), code
+    # Keep what the error says beyond its body, such as a 405's Allow header.
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    page = render_template("errors/error.html", code=code, title=title, error=error)
+    return page, code, headers
 
 
 def render_csrf_error(error: CSRFError) -> ResponseReturnValue:
