@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,23 @@ def live_server(demo_app: Flask) -> Iterator[str]:
     server.shutdown()
     thread.join()
     server.server_close()
+
+
+def forgive_failed_load(console_errors: list[str], url: str, *, status: int) -> None:
+    """Drop the console entry Chromium logs for a page answered with `status` at `url`.
+
+    Chromium logs every 4xx page load as an error, including the 422 of a form with
+    errors and a 403 page, which are intended. Asserts the entry was logged, so the test
+    also proves the status the page answered.
+    """
+    expected = re.compile(
+        rf"^Failed to load resource: the server responded with a status of {status}\b.*"
+        rf"\({re.escape(url)}\)$"
+    )
+    matching = [error for error in console_errors if expected.match(error)]
+    assert matching, f"no {status} from {url} in {console_errors}"
+    for error in matching:
+        console_errors.remove(error)
 
 
 def _watch_console(context: BrowserContext, errors: list[str]) -> None:

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.conftest import forgive_failed_load
 from tests.conftest import PASSWORD, create_user
 
 MARKER = 11
@@ -209,21 +210,6 @@ def write_and_publish(page: Page, base_url: str, draft: Draft) -> None:
     submit(page, "Publish")
     expect(flash(page)).to_have_text(PUBLISHED)
     expect(page).to_have_url(EDIT_URL)
-
-
-def forgive_failed_load(console_errors: list[str], url: str, *, status: int) -> None:
-    """Drop the console entry Chromium logs for a page answered with `status` at `url`.
-
-    Asserts the entry was logged, so the test also proves the status the page answered.
-    """
-    expected = re.compile(
-        rf"^Failed to load resource: the server responded with a status of {status}\b.*"
-        rf"\({re.escape(url)}\)$"
-    )
-    matching = [error for error in console_errors if expected.match(error)]
-    assert matching, f"no {status} from {url} in {console_errors}"
-    for error in matching:
-        console_errors.remove(error)
 
 
 # --- fixtures -------------------------------------------------------------------------

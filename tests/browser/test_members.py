@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.conftest import forgive_failed_load
 from tests.conftest import PASSWORD, create_user
 
 MARKER = 7
@@ -128,21 +129,6 @@ def expect_listed(area: Locator, tool: Tool) -> None:
     expect(area.get_by_role("link", name=tool.name, exact=True)).to_have_attribute(
         "href", tool.path
     )
-
-
-def forgive_failed_post(console_errors: list[str], url: str, *, status: int) -> None:
-    """Drop the console entry Chromium logs for a page answered with `status` at `url`.
-
-    Asserts the entry was logged, so the test also proves the status the form answered.
-    """
-    expected = re.compile(
-        rf"^Failed to load resource: the server responded with a status of {status}\b.*"
-        rf"\({re.escape(url)}\)$"
-    )
-    matching = [error for error in console_errors if expected.match(error)]
-    assert matching, f"no {status} from {url} in {console_errors}"
-    for error in matching:
-        console_errors.remove(error)
 
 
 @pytest.fixture
@@ -342,4 +328,4 @@ def test_failed_sign_in_says_so_and_keeps_the_email(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     expect(sign_in_link(page)).to_be_visible()
     expect(sign_out_button(page)).to_have_count(0)
-    forgive_failed_post(console_errors, live_server + "/login", status=422)
+    forgive_failed_load(console_errors, live_server + "/login", status=422)
