@@ -25,6 +25,26 @@ def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
 
 
+def _unique(
+    form: ToolForm | PersonaForm | CategoryForm,
+    model: type[Tool] | type[Persona] | type[Category],
+    item_id: int | None,
+    slug: str,
+    *,
+    noun: str,
+    name: str | None = None,
+) -> bool:
+    """Flag a slug (and name, if given) another `noun` already uses; True if neither is."""
+    unique = True
+    if queries.slug_taken(model, slug, item_id):
+        form.slug.errors.append(f"Another {noun} already uses the slug “{slug}”.")
+        unique = False
+    if name is not None and queries.name_taken(model, name, item_id):
+        form.name.errors.append(f"Another {noun} already has this name.")
+        unique = False
+    return unique
+
+
 # ---------------------------------------------------------------- tools
 
 
@@ -77,9 +97,7 @@ def _save_tool(
         return render("editor/tool_form.html", **page), 200
     valid = form.validate() & form.verdicts_complete(personas)
     slug = form.slug.data or queries.slug_from(form.name.data or "")
-    if valid and queries.slug_taken(Tool, slug, tool.id if tool else None):
-        form.slug.errors.append(f"Another tool already uses the slug “{slug}”.")
-        valid = False
+    valid = valid and _unique(form, Tool, tool.id if tool else None, slug, noun="tool")
     category = db.session.scalars(
         select(Category).where(Category.slug == form.category.data)
     ).first()
@@ -138,13 +156,12 @@ def delete_tool(slug: str) -> Response | tuple[str, int]:
     stories = queries.count_stories_using(tool=tool)
 
     def delete() -> None:
-        revisions.record(
+        revisions.record_deletion(
             ItemKind.TOOL,
             tool.id,
             tool.name,
             signed_in_user(),
             revisions.tool_snapshot(tool, verdicts),
-            {},
         )
         db.session.delete(tool)
 
@@ -217,14 +234,9 @@ def _save_persona(form: PersonaForm, persona: Persona | None) -> Response | tupl
         return render("editor/persona_form.html", form=form, persona=persona), 200
     valid = form.validate()
     slug = form.slug.data or queries.slug_from(form.name.data or "")
-    if valid and queries.slug_taken(Persona, slug, persona.id if persona else None):
-        form.slug.errors.append(f"Another persona already uses the slug “{slug}”.")
-        valid = False
     name = (form.name.data or "").strip()
-    taken = select(Persona.id).where(Persona.name == name)
-    if valid and db.session.scalar(taken.where(Persona.id != (persona.id if persona else 0))):
-        form.name.errors.append("Another persona already has this name.")
-        valid = False
+    item_id = persona.id if persona else None
+    valid = valid and _unique(form, Persona, item_id, slug, noun="persona", name=name)
     if not valid:
         return render("editor/persona_form.html", form=form, persona=persona), INVALID
     before = revisions.persona_snapshot(persona) if persona else {}
@@ -262,13 +274,12 @@ def delete_persona(slug: str) -> Response | tuple[str, int]:
     )
 
     def delete() -> None:
-        revisions.record(
+        revisions.record_deletion(
             ItemKind.PERSONA,
             persona.id,
             persona.name,
             signed_in_user(),
             revisions.persona_snapshot(persona),
-            {},
         )
         db.session.delete(persona)
 
@@ -331,15 +342,8 @@ def _save_category(form: CategoryForm, category: Category | None) -> Response | 
     valid = form.validate()
     name = (form.name.data or "").strip()
     slug = form.slug.data or queries.slug_from(name)
-    if valid and queries.slug_taken(Category, slug, category.id if category else None):
-        form.slug.errors.append(f"Another category already uses the slug “{slug}”.")
-        valid = False
-    same_name = select(Category.id).where(Category.name == name)
-    if valid and db.session.scalar(
-        same_name.where(Category.id != (category.id if category else 0))
-    ):
-        form.name.errors.append("Another category already has this name.")
-        valid = False
+    item_id = category.id if category else None
+    valid = valid and _unique(form, Category, item_id, slug, noun="category", name=name)
     if not valid:
         return render("editor/category_form.html", form=form, category=category), INVALID
     if category is None:

@@ -143,6 +143,16 @@ def slug_taken(
     return db.session.scalar(stmt) is not None
 
 
+def name_taken(
+    model: type[Tool] | type[Persona] | type[Category], name: str, item_id: int | None
+) -> bool:
+    """Whether another row of `model` already has `name`."""
+    stmt = select(model.id).where(model.name == name)
+    if item_id is not None:
+        stmt = stmt.where(model.id != item_id)
+    return db.session.scalar(stmt) is not None
+
+
 def slug_from(text: str) -> str:
     """A URL slug made from a title or name."""
     return slugify(text, max_length=80, word_boundary=True) or "untitled"

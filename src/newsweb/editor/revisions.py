@@ -87,6 +87,13 @@ def record(
     return revision
 
 
+def record_deletion(
+    kind: ItemKind, item_id: int, label: str, user: User, last: Snapshot
+) -> Revision | None:
+    """Record that an item was deleted: every field goes from its last value to nothing."""
+    return record(kind, item_id, label, user, last, {})
+
+
 def history(kind: ItemKind, item_id: int) -> list[Revision]:
     """Every revision of one item, newest first, with who made it."""
     return list(

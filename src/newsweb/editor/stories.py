@@ -254,13 +254,12 @@ def delete_story(story_id: int) -> Response | tuple[str, int]:
     story, takes = found
 
     def delete() -> None:
-        revisions.record(
+        revisions.record_deletion(
             ItemKind.STORY,
             story.id,
             story.title,
             signed_in_user(),
             revisions.story_snapshot(story, takes),
-            {},
         )
         db.session.delete(story)
 
