@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from newsweb.extensions import db
 from tests import factories
-from tests.conftest import htmx
+from tests.conftest import counting_statements, htmx
 
 
 @pytest.fixture
@@ -122,8 +122,10 @@ def test_persona_takes_page_with_more_takes(panel_client: FlaskClient) -> None:
     html = panel_client.get("/panel/the-skeptic").get_data(as_text=True)
     match = re.search(r'<a class="button" href="([^"]+)"[^>]*>More takes', html)
     assert match is not None
-    fragment = panel_client.get(match.group(1).replace("&amp;", "&"), headers=htmx())
+    with counting_statements(panel_client.application) as statements:
+        fragment = panel_client.get(match.group(1).replace("&amp;", "&"), headers=htmx())
     text = fragment.get_data(as_text=True)
+    assert len(statements) == 3  # persona, categories, takes: no verdicts for this block
     assert "<html" not in text
     assert re.findall(r'<h3><a href="/news/(story-\d+)', text) == ["story-000"]
 

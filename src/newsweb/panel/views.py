@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from newsweb import catalog
 from newsweb.paging import Cursor
 from newsweb.panel import queries
-from newsweb.rendering import render
+from newsweb.rendering import render, wants_fragment
 
 blueprint = Blueprint("panel", __name__, url_prefix="/panel")
 
@@ -31,7 +31,9 @@ def show(slug: str) -> str:
     categories = catalog.all_categories()
     category = catalog.requested_category(categories)
     after = Cursor.decode(request.args.get("after"))
-    verdicts = queries.verdicts_by(persona, category=category)
+    more_takes_only = after is not None and wants_fragment()
+    # "More takes" by htmx shows only the next takes: the verdicts are not read for it.
+    verdicts = [] if more_takes_only else queries.verdicts_by(persona, category=category)
     return render(
         "panel/show.html",
         block="take_page" if after else "record",
