@@ -27,7 +27,7 @@ from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Take
 from newsweb.models.clock import utcnow
 from tests import factories
-from tests.conftest import counting_statements
+from tests.test_statement_counts import statements_for
 
 API = "/api/v1"
 
@@ -434,16 +434,10 @@ def test_statement_count_does_not_grow_with_the_data(
     with app.app_context():
         factories.newsroom(3)
 
-    def count() -> int:
-        with counting_statements(app) as statements:
-            response = app.test_client().get(path)
-        assert response.status_code == 200, path
-        return len(statements)
-
-    small = count()
+    small = statements_for(app, path)
     with app.app_context():
         factories.more_stories(27)
-    assert small == count() == STATEMENTS[path]
+    assert small == statements_for(app, path) == STATEMENTS[path]
 
 
 # --------------------------------------------------------------- the OpenAPI document
