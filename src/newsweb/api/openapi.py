@@ -1,8 +1,10 @@
-"""The OpenAPI 3.1 document of the API, written by hand and served at /api/v1/openapi.json.
+"""The OpenAPI 3.1 document of the API, served at /api/v1/openapi.json.
 
 It is the API's contract: tests/test_api.py checks every response against it with
-schemathesis, so a change to a serializer or a parameter that is not made here fails.
-Patterns and bounds come from params.py, the code that enforces them.
+schemathesis. Its component schemas are generated from the models in schemas.py, the same
+models every response body is made from; this module writes only what no model holds:
+the paths, their parameters, answers and headers. Parameter patterns and bounds come from
+params.py, the code that enforces them.
 """
 
 from __future__ import annotations
@@ -11,16 +13,27 @@ from copy import deepcopy
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic_core import core_schema
+
 from newsweb.api.errors import API_PREFIX
-from newsweb.api.params import (
-    CURSOR_PATTERN,
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    MAX_SLUG_LENGTH,
-    SLUG_PATTERN,
+from newsweb.api.params import DEFAULT_LIMIT, MAX_LIMIT
+from newsweb.api.schemas import (
+    Cursor,
+    Error,
+    Persona,
+    PersonaList,
+    Slug,
+    Story,
+    StoryPage,
+    Tool,
+    ToolList,
 )
 
 Schema = dict[str, Any]
+
+COMPONENT_SCHEMAS = "#/components/schemas/{model}"
 
 
 def _ref(name: str, section: str = "schemas") -> Schema:
@@ -28,147 +41,49 @@ def _ref(name: str, section: str = "schemas") -> Schema:
     return {"$ref": f"#/components/{section}/{name}"}
 
 
-def _nullable(schema: Schema) -> Schema:
-    """`schema`, or null."""
-    return {"anyOf": [schema, {"type": "null"}]}
+class _UntitledSchema(GenerateJsonSchema):
+    """JSON Schema without pydantic's titles: components and properties are named by their keys."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        """Never title a property ("Published At" says nothing `published_at` does not)."""
+        return False
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        """A model's schema, titled only by the key it has in the components."""
+        json_schema = super().model_schema(schema)
+        json_schema.pop("title", None)
+        return json_schema
 
 
-def _object(description: str, properties: dict[str, Schema]) -> Schema:
-    """A closed object: every property required, no others allowed."""
-    return {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
+# What the answers hold; the models nested in them come along.
+ANSWER_MODELS: tuple[type[BaseModel], ...] = (
+    StoryPage,
+    Story,
+    ToolList,
+    Tool,
+    PersonaList,
+    Persona,
+    Error,
+)
 
 
-def _items_of(name: str, description: str) -> Schema:
-    """A listing: `{"items": [<name>, ...]}`."""
-    return _object(description, {"items": {"type": "array", "items": _ref(name)}})
+def _component_schemas() -> dict[str, Schema]:
+    """The schemas of ANSWER_MODELS and of every model they hold, keyed by class name.
+
+    Serialization mode: they describe the JSON the models write (a timestamp as a string).
+    """
+    _, document = models_json_schema(
+        [(model, "serialization") for model in ANSWER_MODELS],
+        ref_template=COMPONENT_SCHEMAS,
+        schema_generator=_UntitledSchema,
+    )
+    definitions: dict[str, Schema] = document["$defs"]
+    return definitions
 
 
+SLUG: Schema = TypeAdapter(Slug).json_schema()
+CURSOR: Schema = TypeAdapter(Cursor).json_schema()
 TEXT: Schema = {"type": "string"}
-SLUG: Schema = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_SLUG_LENGTH}
-PAGE_URL: Schema = {"type": "string", "format": "uri", "description": "The page on this site."}
-TIMESTAMP: Schema = {
-    "type": "string",
-    "format": "date-time",
-    "description": "ISO 8601, in UTC (`Z`).",
-}
-
-_STORY_PROPERTIES: dict[str, Schema] = {
-    "slug": SLUG,
-    "title": TEXT,
-    "dek": {"type": "string", "description": "A one-paragraph summary, plain text."},
-    "url": PAGE_URL,
-    "source_url": _nullable({"type": "string", "format": "uri"}),
-    "published_at": TIMESTAMP,
-    "tool": _ref("ToolRef"),
-    "category": _ref("CategoryRef"),
-    "panel": {
-        "type": "array",
-        "description": "Slugs of the personas who took the story, in panel order.",
-        "items": SLUG,
-    },
-}
-
-_TOOL_PROPERTIES: dict[str, Schema] = {
-    "slug": SLUG,
-    "name": TEXT,
-    "tagline": TEXT,
-    "url": PAGE_URL,
-    "website": {"type": "string", "format": "uri"},
-    "pricing": TEXT,
-    "category": _ref("CategoryRef"),
-    "verdict_count": {"type": "integer", "minimum": 0},
-    "ship_share": {
-        "type": ["integer", "null"],
-        "minimum": 0,
-        "maximum": 100,
-        "description": "The percentage of verdicts that say ship; null with no verdicts.",
-    },
-}
-
-SCHEMAS: dict[str, Schema] = {
-    "CategoryRef": _object("A category.", {"slug": SLUG, "name": TEXT}),
-    "ToolRef": _object("A tool, named.", {"slug": SLUG, "name": TEXT}),
-    "PersonaRef": _object("A persona, named.", {"slug": SLUG, "name": TEXT, "lens": TEXT}),
-    "StorySummary": _object("A published story as listings show it.", _STORY_PROPERTIES),
-    "Story": _object(
-        "A published story with its body and the panel's takes.",
-        {
-            **_STORY_PROPERTIES,
-            "body_markdown": {"type": "string", "description": "The body as the editor wrote it."},
-            "body_html": {
-                "type": "string",
-                "description": "The body rendered from Markdown and sanitized (an allowlist).",
-            },
-            "takes": {"type": "array", "items": _ref("Take")},
-        },
-    ),
-    "Take": _object(
-        "One persona's take on a story.",
-        {"persona": _ref("PersonaRef"), "text": {"type": "string", "description": "Plain text."}},
-    ),
-    "NextPage": _object(
-        "Where the following page starts.",
-        {
-            "cursor": {
-                "type": "string",
-                "pattern": CURSOR_PATTERN,
-                "description": "Pass as `after` to read the following page.",
-            },
-            "url": {"type": "string", "format": "uri", "description": "The following page."},
-        },
-    ),
-    "StoryPage": _object(
-        "A page of stories, newest first.",
-        {
-            "items": {"type": "array", "items": _ref("StorySummary"), "maxItems": MAX_LIMIT},
-            "next": _nullable(_ref("NextPage")),
-        },
-    ),
-    "ToolSummary": _object("A tool with the panel's tally.", _TOOL_PROPERTIES),
-    "Tool": _object(
-        "A tool with the panel's verdicts, in panel order.",
-        {
-            **_TOOL_PROPERTIES,
-            "description": TEXT,
-            "verdicts": {"type": "array", "items": _ref("Verdict")},
-        },
-    ),
-    "Verdict": _object(
-        "One persona's ship-or-skip call on a tool.",
-        {"persona": _ref("PersonaRef"), "ship": {"type": "boolean"}, "take": TEXT},
-    ),
-    "ToolList": _items_of("ToolSummary", "Every tool, newest first."),
-    "Persona": _object(
-        "A panelist.",
-        {
-            "slug": SLUG,
-            "name": TEXT,
-            "lens": TEXT,
-            "url": PAGE_URL,
-            "motto": TEXT,
-            "profile": TEXT,
-            "excited_by": {"type": "array", "items": TEXT},
-            "tired_of": {"type": "array", "items": TEXT},
-            "position": {"type": "integer", "description": "Where it sits in panel order."},
-        },
-    ),
-    "PersonaList": _items_of("Persona", "The panel, in order."),
-    "Error": _object(
-        "What went wrong.",
-        {
-            "error": _object(
-                "The status and a message for people.",
-                {"status": {"type": "integer", "minimum": 400, "maximum": 599}, "message": TEXT},
-            )
-        },
-    ),
-}
 
 PARAMETERS: dict[str, Schema] = {
     "limit": {
@@ -181,7 +96,7 @@ PARAMETERS: dict[str, Schema] = {
         "name": "after",
         "in": "query",
         "description": "The `next.cursor` of the previous page; leave out for the first page.",
-        "schema": {"type": "string", "pattern": CURSOR_PATTERN},
+        "schema": CURSOR,
     },
     "category": {
         "name": "category",
@@ -217,12 +132,12 @@ _CACHED_HEADERS: dict[str, Schema] = {
 }
 
 
-def _ok(description: str, schema_name: str) -> Schema:
-    """A 200 answer holding a `schema_name` object."""
+def _ok(description: str, model: type[BaseModel]) -> Schema:
+    """A 200 answer holding a `model` object."""
     return {
         "description": description,
         "headers": _CACHED_HEADERS,
-        "content": {"application/json": {"schema": _ref(schema_name)}},
+        "content": {"application/json": {"schema": _ref(model.__name__)}},
     }
 
 
@@ -254,7 +169,7 @@ PATHS: dict[str, Schema] = {
         "get": _operation(
             "listStories",
             "Published stories, newest first, a page at a time.",
-            _ok("A page of stories.", "StoryPage"),
+            _ok("A page of stories.", StoryPage),
             parameters=[
                 _ref(name, "parameters") for name in ("limit", "after", "category", "tool")
             ],
@@ -264,7 +179,7 @@ PATHS: dict[str, Schema] = {
         "get": _operation(
             "getStory",
             "One published story with its body and the panel's takes.",
-            _ok("The story.", "Story"),
+            _ok("The story.", Story),
             parameters=[_slug_parameter("mistral-40b-open-weight-reasoning-model-single-gpu")],
             errors=(400, 404),
         )
@@ -273,7 +188,7 @@ PATHS: dict[str, Schema] = {
         "get": _operation(
             "listTools",
             "Every tool the newsroom covers, newest first, with the panel's tally.",
-            _ok("The tools.", "ToolList"),
+            _ok("The tools.", ToolList),
             parameters=[_ref("category", "parameters")],
         )
     },
@@ -281,7 +196,7 @@ PATHS: dict[str, Schema] = {
         "get": _operation(
             "getTool",
             "One tool with the panel's verdicts.",
-            _ok("The tool.", "Tool"),
+            _ok("The tool.", Tool),
             parameters=[_slug_parameter("mistral-ai")],
             errors=(400, 404),
         )
@@ -290,14 +205,14 @@ PATHS: dict[str, Schema] = {
         "get": _operation(
             "listPersonas",
             "The panel of critics, in order.",
-            _ok("The personas.", "PersonaList"),
+            _ok("The personas.", PersonaList),
         )
     },
     "/personas/{slug}": {
         "get": _operation(
             "getPersona",
             "One persona of the panel.",
-            _ok("The persona.", "Persona"),
+            _ok("The persona.", Persona),
             parameters=[_slug_parameter("the-skeptic")],
             errors=(400, 404),
         )
@@ -321,7 +236,7 @@ def _error_response(description: str) -> Schema:
     return {
         "description": description,
         "headers": {"Access-Control-Allow-Origin": _CACHED_HEADERS["Access-Control-Allow-Origin"]},
-        "content": {"application/json": {"schema": _ref("Error")}},
+        "content": {"application/json": {"schema": _ref(Error.__name__)}},
     }
 
 
@@ -343,7 +258,7 @@ def _document() -> Schema:
         "servers": [{"url": API_PREFIX}],
         "paths": PATHS,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": _component_schemas(),
             "parameters": PARAMETERS,
             "responses": {
                 "BadRequest": _error_response(
