@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import delete
 
+from newsweb.api import schemas
 from newsweb.api.openapi import openapi_document
 from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Take
@@ -192,6 +193,18 @@ def test_text_comes_back_as_stored_and_body_html_is_sanitized(newsroom_app: Flas
     assert "&lt;script&gt;" in html
 
 
+def test_timestamps_are_whole_seconds_in_utc(newsroom_app: Flask) -> None:
+    """`published_at` drops the microseconds the database keeps and ends in `Z`."""
+    with newsroom_app.app_context():
+        story = db.session.get(Story, 1)
+        assert story is not None
+        story.published_at = datetime(2026, 1, 1, 8, 30, 15, 654321)
+        db.session.commit()
+        slug = story.slug
+    found = get_json(newsroom_app.test_client(), f"{API}/stories/{slug}")
+    assert found["published_at"] == "2026-01-01T08:30:15Z"
+
+
 def test_story_without_source_or_takes(newsroom_app: Flask) -> None:
     """A story with no source link has `source_url: null`, and no takes an empty panel."""
     with newsroom_app.app_context():
@@ -359,6 +372,26 @@ def test_nul_bytes_anywhere_are_a_json_400(demo_client: FlaskClient, path: str) 
     assert get_json(demo_client, path, 400)["error"]["status"] == 400
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", f"{API}/stories?limit=0", 400),
+        ("GET", f"{API}/tools/no-such-tool", 404),
+        ("GET", f"{API}/no-such-endpoint", 404),
+        ("DELETE", f"{API}/personas", 405),
+    ],
+)
+def test_error_bodies_are_the_documented_error_object(
+    demo_client: FlaskClient, method: str, path: str, status: int
+) -> None:
+    """Every error answer, documented routes or not, is exactly the `Error` model's JSON."""
+    response = demo_client.open(path, method=method)
+    assert response.status_code == status
+    error = schemas.Error.model_validate(response.get_json())
+    assert error.error.status == status
+    assert error.model_dump(mode="json") == response.get_json()
+
+
 def test_wrong_method_is_a_json_405_with_allow(demo_client: FlaskClient) -> None:
     """A POST to a read-only endpoint: 405, JSON, and the Allow header kept; no CSRF page."""
     response = demo_client.post(f"{API}/stories", data={"title": "x"})
@@ -475,6 +508,34 @@ def test_openapi_document_describes_every_route(demo_app: Flask) -> None:
                 closed(value)
 
     closed(document["components"]["schemas"])
+
+
+def _api_models() -> dict[str, type[schemas.ApiObject]]:
+    """Every model of the API's JSON objects, by class name."""
+    found: dict[str, type[schemas.ApiObject]] = {}
+    waiting = [schemas.ApiObject]
+    while waiting:
+        for model in waiting.pop().__subclasses__():
+            found[model.__name__] = model
+            waiting.append(model)
+    return found
+
+
+def test_document_schemas_come_from_the_response_models() -> None:
+    """Each JSON object the API sends is a documented component with the model's fields.
+
+    The document and the responses share their models, so a field added to one is in both;
+    every object and every field carries a description for client authors.
+    """
+    components = openapi_document()["components"]["schemas"]
+    models = _api_models()
+    assert set(components) == set(models)
+    for name, model in models.items():
+        component = components[name]
+        assert component["description"], name
+        assert list(component["properties"]) == list(model.model_fields), name
+        for field, schema in component["properties"].items():
+            assert schema["description"], (name, field)
 
 
 CHECKS = [
