@@ -28,8 +28,8 @@ def index() -> str:
     Anonymous readers are invited to sign in. htmx gets the `saved` block, which is how
     the list refreshes itself after a change.
     """
-    saved = queries.saved_by(current_user) if current_user.is_authenticated else None
-    return render("bookmarks/index.html", block="saved", saved=saved)
+    bookmarks = queries.saved_by(current_user) if current_user.is_authenticated else None
+    return render("bookmarks/index.html", block="saved", bookmarks=bookmarks)
 
 
 @blueprint.get("/sidebar")
@@ -42,8 +42,8 @@ def sidebar() -> Response | str:
     """
     if not wants_fragment():
         return redirect(url_for("bookmarks.index"))
-    saved = queries.saved_by(current_user) if current_user.is_authenticated else None
-    return render("news/show.html", block="bookmarks_sidebar", sidebar=saved)
+    bookmarks = queries.saved_by(current_user) if current_user.is_authenticated else None
+    return render("news/show.html", block="bookmarks_sidebar", bookmarks=bookmarks)
 
 
 def _item_or_404(kind: Kind, slug: str) -> Tool | Story:
@@ -53,12 +53,12 @@ def _item_or_404(kind: Kind, slug: str) -> Tool | Story:
     return item
 
 
-def _respond(kind: Kind, item: Tool | Story, saved: bool) -> Response:
+def _respond(kind: Kind, item: Tool | Story, is_saved: bool) -> Response:
     """The new button for htmx (announcing the change), or back to the page otherwise."""
     back = local_path(request.form.get("next")) or return_path()
     if not wants_fragment():
         return redirect(back, code=303)
-    html = render("bookmarks/_button.html", kind=kind, item=item, saved=saved, return_to=back)
+    html = render("bookmarks/button.html", kind=kind, item=item, is_saved=is_saved, return_to=back)
     return Response(html, headers={"HX-Trigger": CHANGED_EVENT})
 
 
@@ -74,7 +74,7 @@ def create(kind: Kind, slug: str) -> Response:
         back = local_path(request.form.get("next")) or return_path()
         return redirect(url_for("accounts.login", next=back, bookmark=f"{kind}/{slug}"))
     queries.add_bookmark(signed_in_user(), kind, item)
-    return _respond(kind, item, saved=True)
+    return _respond(kind, item, is_saved=True)
 
 
 @blueprint.post("/<any(tools, stories):kind>/<slug>/delete")
@@ -83,4 +83,4 @@ def delete(kind: Kind, slug: str) -> Response:
     """`POST /bookmarks/<kind>/<slug>/delete`: remove a bookmark (removing twice is fine)."""
     item = _item_or_404(kind, slug)
     queries.remove_bookmark(signed_in_user(), kind, item)
-    return _respond(kind, item, saved=False)
+    return _respond(kind, item, is_saved=False)

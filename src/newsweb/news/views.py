@@ -72,7 +72,7 @@ def show(slug: str) -> str:
     return render(
         "news/show.html",
         story=story,
-        saved=saved_keys(current_user, tools=[story.tool], stories=[story]),
+        saved_items=saved_keys(current_user, tools=[story.tool], stories=[story]),
         takes=queries.takes_on(story),
         expanded=expand,
         expand_all=EXPAND_ALL in expand,

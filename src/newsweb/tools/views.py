@@ -32,7 +32,7 @@ def index() -> str:
         "tools/index.html",
         block="directory",
         entries=entries,
-        saved=saved_keys(current_user, tools=[entry.tool for entry in entries]),
+        saved_items=saved_keys(current_user, tools=[entry.tool for entry in entries]),
         categories=categories,
         category=category,
         sort=sort,
@@ -49,7 +49,7 @@ def show(slug: str) -> str:
     return render(
         "tools/show.html",
         tool=tool,
-        saved=saved_keys(current_user, tools=[tool]),
+        saved_items=saved_keys(current_user, tools=[tool]),
         scorecard=queries.scorecard(tool),
         stories=latest_stories(limit=STORIES_ON_TOOL_PAGE, tool=tool),
         back_url=url_for("tools.show", slug=tool.slug),
