@@ -70,4 +70,8 @@ DEFAULTS: dict[str, Any] = {
     # Anonymous pages may be kept this long by browsers and shared caches.
     "PUBLIC_MAX_AGE": 60,
     "TEMPLATES_AUTO_RELOAD": False,
+    # How User.set_password hashes (a werkzeug method name). scrypt is slow on purpose, about
+    # 0.3 s a hash, so a leaked users table is costly to crack. Not read from the environment;
+    # the test suite alone swaps in a one-round hash, so that only its password tests pay.
+    "PASSWORD_HASH_METHOD": "scrypt",
 }

@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -64,8 +65,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:
-        """Store a slow (scrypt) hash of `password`."""
-        self.password_hash = generate_password_hash(_normalize_password(password))
+        """Store a slow hash of `password`, by the app's PASSWORD_HASH_METHOD (scrypt)."""
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(_normalize_password(password), method=method)
 
     def check_password(self, password: str) -> bool:
         """Whether `password` is this user's password."""
