@@ -10,8 +10,8 @@ timeout = 30
 # On SIGHUP or SIGTERM, workers finish the requests they hold (up to this long).
 graceful_timeout = 20
 keepalive = 5
-# One JSON object per line for access and errors, with the request id (newsweb/logs.py).
-logger_class = "newsweb.logs.GunicornLogger"
+# One JSON object per line for access and errors, with the request id (newsweb/web/logs.py).
+logger_class = "newsweb.web.logs.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
 # Behind a TLS proxy: which addresses may set X-Forwarded-* (see README, Deploying).

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from newsweb import create_app
-from newsweb.logs import JsonFormatter
+from newsweb.web.logs import JsonFormatter
 from tests.conftest import settings
 
 

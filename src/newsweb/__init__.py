@@ -15,7 +15,7 @@ from newsweb.paging import RowIdConverter
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: settings, extensions, blueprints, error pages and response headers.
+    """Build the app: settings, extensions, blueprints, the request pipeline and commands.
 
     `test_config` replaces settings read from the environment (tests pass their own).
     Nothing happens at import time; every app is independent of the others.
@@ -52,22 +52,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         accounts,
         api,
         bookmarks,
-        caching,
         compare,
         digest,
         editor,
-        errors,
         feeds,
-        headers,
         health,
-        hygiene,
-        logs,
         news,
-        page_cache,
         panel,
         search,
-        templating,
         tools,
+        web,
     )
     from newsweb.accounts import cli as users_cli
     from newsweb.accounts import sessions
@@ -78,14 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for section in (*sections, bookmarks, accounts, editor, health):
         app.register_blueprint(section.blueprint)
     sessions.init_app(app)
-    errors.init_app(app)
-    logs.init_app(app)
-    hygiene.init_app(app)
-    # after_request hooks run last-registered first: caching must see the final response.
-    caching.init_app(app)
-    page_cache.init_app(app)
-    headers.init_app(app)
-    templating.init_app(app)
+    web.init_app(app)
     app.cli.add_command(demo_cli.demo)
     app.cli.add_command(users_cli.users)
     app.cli.add_command(security_check_command)

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from newsweb.caching import uncached
 from newsweb.extensions import db
+from newsweb.web.caching import uncached
 
 blueprint = Blueprint("health", __name__)
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from newsweb.extensions import db, login_manager
 from newsweb.models import User
-from newsweb.navigation import local_path, return_path
+from newsweb.web.navigation import local_path, return_path
 
 REMEMBER_DAYS = 30
 

@@ -17,12 +17,12 @@ from newsweb.accounts.forms import (
 )
 from newsweb.accounts.passwords import password_problem
 from newsweb.bookmarks.queries import KINDS, add_bookmark, find_item
-from newsweb.caching import personal
 from newsweb.extensions import db, limiter
 from newsweb.models import User
 from newsweb.models.users import normalize_email
-from newsweb.navigation import local_path
-from newsweb.rendering import render
+from newsweb.web.caching import personal
+from newsweb.web.navigation import local_path
+from newsweb.web.rendering import render
 
 blueprint = Blueprint("accounts", __name__)
 

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/v1"
-
-
-def is_api_request() -> bool:
-    """Whether this request is addressed to the API (matched or not), so errors are JSON.
-
-    The path decides, not the matched blueprint: an unknown path (404) or a wrong method
-    (405) under /api/v1/ never reaches a blueprint's error handlers.
-    """
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 def allow_any_origin(response: Response) -> Response:

@@ -13,15 +13,18 @@ from flask import Blueprint, Response, abort, jsonify, url_for
 
 from newsweb import catalog
 from newsweb.api import params, queries, serializers
-from newsweb.api.errors import API_PREFIX, allow_any_origin
+from newsweb.api.errors import API_PREFIX, allow_any_origin, json_error
 from newsweb.api.openapi import openapi_document
 from newsweb.models import Category, Tool
 from newsweb.news.queries import latest_stories, takes_on, visible_story
 from newsweb.panel.queries import persona_by_slug
 from newsweb.tools.queries import directory, scorecard
+from newsweb.web.errors import answer_errors_under
 
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
 blueprint.after_request(allow_any_origin)
+# Errors anywhere under the prefix (unknown paths included) are JSON, never an HTML page.
+blueprint.record_once(lambda state: answer_errors_under(state.app, API_PREFIX, json_error))
 
 
 def _not_found(what: str, slug: str) -> NoReturn:

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 from newsweb.access import login_required, signed_in_user
 from newsweb.bookmarks import queries
 from newsweb.bookmarks.queries import Kind
-from newsweb.caching import personal
 from newsweb.models import Story, Tool
-from newsweb.navigation import local_path, return_path
-from newsweb.rendering import render, wants_fragment
+from newsweb.web.caching import personal
+from newsweb.web.navigation import local_path, return_path
+from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("bookmarks", __name__, url_prefix="/bookmarks")
 

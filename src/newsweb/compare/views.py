@@ -7,12 +7,14 @@ from werkzeug.wrappers import Response
 
 from newsweb import catalog
 from newsweb.compare import queries
-from newsweb.rendering import render, wants_fragment
+from newsweb.web.page_cache import shared_cache
+from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("compare", __name__)
 
 
 @blueprint.get("/compare/<pair>")
+@shared_cache
 def show(pair: str) -> str | Response:
     """`/compare/<tool-a>-vs-<tool-b>`: two tools side by side, persona by persona.
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, url_for
 
 from newsweb.digest import queries
 from newsweb.digest.weeks import IsoWeek, this_week
-from newsweb.rendering import render
+from newsweb.web.rendering import render
 
 blueprint = Blueprint("digest", __name__, url_prefix="/digest")
 

@@ -16,7 +16,7 @@ from newsweb.editor.forms import CategoryForm, PersonaForm, ToolForm, tool_form_
 from newsweb.extensions import db
 from newsweb.forms import options
 from newsweb.models import Category, ItemKind, Persona, Take, Tool, Verdict
-from newsweb.rendering import render
+from newsweb.web.rendering import render
 
 INVALID = 422
 

@@ -8,7 +8,7 @@ from flask import flash, redirect, request
 from werkzeug.wrappers import Response
 
 from newsweb.extensions import db
-from newsweb.rendering import render
+from newsweb.web.rendering import render
 
 CONFLICT = 409
 

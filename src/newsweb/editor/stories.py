@@ -18,7 +18,7 @@ from newsweb.forms import options
 from newsweb.models import Category, ItemKind, Persona, Story, StoryStatus, Take, Tool
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor
-from newsweb.rendering import render, wants_fragment
+from newsweb.web.rendering import render, wants_fragment
 
 INVALID = 422
 ACTIONS = {"preview", "draft", "publish", "unpublish", "save"}

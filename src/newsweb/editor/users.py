@@ -10,7 +10,7 @@ from newsweb.editor.blueprint import blueprint, require_admin
 from newsweb.editor.forms import RoleForm
 from newsweb.extensions import db
 from newsweb.models import Role, User
-from newsweb.rendering import render
+from newsweb.web.rendering import render
 
 INVALID = 422
 USERS_SHOWN = 500

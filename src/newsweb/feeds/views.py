@@ -15,7 +15,7 @@ from newsweb.feeds.atom import SITE_NAME, Author, Entry, Feed, atom_response, ta
 from newsweb.markup import paragraphs, render_markdown
 from newsweb.models import Persona, Story, Take
 from newsweb.panel.queries import persona_by_slug, takes_by
-from newsweb.rendering import render
+from newsweb.web.rendering import render
 
 blueprint = Blueprint("feeds", __name__)
 

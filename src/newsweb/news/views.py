@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response
 from newsweb import catalog
 from newsweb.bookmarks.queries import saved_keys
 from newsweb.models import Story
-from newsweb.navigation import local_path
 from newsweb.news import queries
 from newsweb.paging import Cursor
-from newsweb.rendering import render, wants_fragment
+from newsweb.web.navigation import local_path
+from newsweb.web.page_cache import shared_cache
+from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("news", __name__)
 
@@ -22,6 +23,7 @@ EXPAND_ALL = "all"
 
 
 @blueprint.get("/")
+@shared_cache
 def index() -> str:
     """`/`: the newest stories, filtered by `category` and `tool`, paged by `after`.
 
@@ -61,6 +63,7 @@ def _story_or_404(slug: str) -> Story:
 
 
 @blueprint.get("/news/<slug>")
+@shared_cache
 def show(slug: str) -> str:
     """`/news/<slug>`: a story, its body, the panel's takes and more about its tool.
 
@@ -82,6 +85,7 @@ def show(slug: str) -> str:
 
 
 @blueprint.get("/news/<slug>/takes")
+@shared_cache
 def takes(slug: str) -> Response | str:
     """`/news/<slug>/takes?expanded=1`: the whole panel, every take open or closed.
 
@@ -104,6 +108,7 @@ def takes(slug: str) -> Response | str:
 
 
 @blueprint.get("/news/<slug>/takes/<persona_slug>")
+@shared_cache
 def take(slug: str, persona_slug: str) -> Response | str:
     """`/news/<slug>/takes/<persona>?expanded=1`: one take card, open or closed.
 

@@ -7,18 +7,21 @@ from flask import Blueprint, abort, current_app, request, url_for
 from newsweb import catalog
 from newsweb.paging import Cursor
 from newsweb.panel import queries
-from newsweb.rendering import render, wants_fragment
+from newsweb.web.page_cache import shared_cache
+from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("panel", __name__, url_prefix="/panel")
 
 
 @blueprint.get("")
+@shared_cache
 def index() -> str:
     """`/panel`: every persona in panel order, with its lens, motto and counts."""
     return render("panel/index.html", seats=queries.panel())
 
 
 @blueprint.get("/<slug>")
+@shared_cache
 def show(slug: str) -> str:
     """`/panel/<slug>`: a persona's profile, its verdicts and its takes (paged by `after`).
 

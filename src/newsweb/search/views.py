@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from newsweb import catalog
-from newsweb.rendering import render
 from newsweb.search import queries
+from newsweb.web.page_cache import shared_cache
+from newsweb.web.rendering import render
 
 blueprint = Blueprint("search", __name__)
 
 
 @blueprint.get("/search")
+@shared_cache
 def index() -> str:
     """`/search?q=`: ranked stories, takes and tools, filtered by kind, category, tool, persona.
 

@@ -8,8 +8,9 @@ from flask_login import current_user
 from newsweb import catalog
 from newsweb.bookmarks.queries import saved_keys
 from newsweb.news.queries import latest_stories
-from newsweb.rendering import render
 from newsweb.tools import queries
+from newsweb.web.page_cache import shared_cache
+from newsweb.web.rendering import render
 
 blueprint = Blueprint("tools", __name__, url_prefix="/tools")
 
@@ -17,6 +18,7 @@ STORIES_ON_TOOL_PAGE = 6
 
 
 @blueprint.get("")
+@shared_cache
 def index() -> str:
     """`/tools`: every tool with its panel ship share, filtered by `category`, sorted by `sort`.
 
@@ -41,6 +43,7 @@ def index() -> str:
 
 
 @blueprint.get("/<slug>")
+@shared_cache
 def show(slug: str) -> str:
     """`/tools/<slug>`: a tool, the panel's scorecard on it, and its latest stories."""
     tool = catalog.tool_by_slug(slug)

@@ -2,35 +2,41 @@
 
 Only when `REDIS_URL` is set. A page is cached for PUBLIC_MAX_AGE seconds under a key
 that includes the newsroom's "generation", a counter every editor write bumps: a
-publish shows up on the next request, not a minute later. Anything personal is never
-stored or served from here: signed-in readers, pending flash messages, and every
-endpoint outside the reader pages bypass it.
+publish shows up on the next request, not a minute later. A view opts in with
+`@shared_cache`; anything personal is never stored or served from here: signed-in
+readers, pending flash messages, and every view that did not opt in bypass it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import redis
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
-CACHEABLE_ENDPOINTS = {
-    "news.index",
-    "news.show",
-    "news.take",
-    "news.takes",
-    "tools.index",
-    "tools.show",
-    "panel.index",
-    "panel.show",
-    "compare.show",
-    "search.index",
-}
+P = ParamSpec("P")
+R = TypeVar("R")
+
 GENERATION_KEY = "newsweb:pages:generation"
 # Headers that choose between a page and its fragments (see rendering.wants_fragment).
 _VARIES_ON = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
+def shared_cache(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a view whose anonymous GET answers every reader may share from the page cache.
+
+    Only for pages that depend on nothing but the URL and the newsroom's content.
+    """
+    view.shared_cache = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_is_shared() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "shared_cache", False))
 
 
 def _client() -> redis.Redis | None:
@@ -41,7 +47,7 @@ def _client() -> redis.Redis | None:
 def _eligible() -> bool:
     return (
         request.method == "GET"
-        and request.endpoint in CACHEABLE_ENDPOINTS
+        and _view_is_shared()
         and not current_user.is_authenticated
         and "_flashes" not in session
     )
@@ -104,13 +110,11 @@ def _storable(response: Response) -> bool:
     )
 
 
-def init_app(app: Flask) -> None:
-    """Connect to Redis when REDIS_URL is set, and hook the cache into requests."""
+def connect(app: Flask) -> None:
+    """Connect to Redis when REDIS_URL is set; without it the cache's hooks do nothing."""
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return
     # A slow cache must not slow the site: past a second, pages are simply rendered.
     options: dict[str, Any] = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
     app.extensions["newsweb_page_cache"] = redis.Redis.from_url(url, **options)
-    app.before_request(serve_cached)
-    app.after_request(store)

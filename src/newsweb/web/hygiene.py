@@ -6,7 +6,7 @@ in a URL, query string or form field can only be junk or an attack: a clear 400.
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import abort, request
 
 
 def refuse_nul_bytes() -> None:
@@ -19,8 +19,3 @@ def refuse_nul_bytes() -> None:
         values += request.form.values()
     if any("\x00" in value for value in values):
         abort(400, description="That request contained a character we cannot accept.")
-
-
-def init_app(app: Flask) -> None:
-    """Check every request."""
-    app.before_request(refuse_nul_bytes)

@@ -85,10 +85,8 @@ def echo_request_id(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
-    """Tag requests with ids and write the app's own log as JSON lines."""
-    app.before_request(assign_request_id)
-    app.after_request(echo_request_id)
+def configure(app: Flask) -> None:
+    """Write the app's own log as JSON lines (tests keep Flask's plain handler)."""
     if not app.testing:
         from flask.logging import default_handler
 

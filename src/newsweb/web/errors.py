@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Callable
+
+from flask import Flask, current_app, render_template, request
+from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from newsweb.api.errors import is_api_request, json_error
+ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+_RENDERERS = "newsweb_error_renderers"
 
 TITLES = {
     400: "That request did not make sense to us",
@@ -20,13 +24,31 @@ TITLES = {
 }
 
 
+def answer_errors_under(app: App, prefix: str, renderer: ErrorRenderer) -> None:
+    """Let a section answer errors for every path under `prefix` its own way (the API: JSON).
+
+    The path decides, not the matched blueprint: an unknown path (404) or a wrong method
+    (405) under the prefix never reaches a blueprint's own error handlers.
+    """
+    app.extensions.setdefault(_RENDERERS, {})[prefix] = renderer
+
+
+def _renderer_for(path: str) -> ErrorRenderer | None:
+    renderers: dict[str, ErrorRenderer] = current_app.extensions.get(_RENDERERS, {})
+    for prefix, renderer in renderers.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return renderer
+    return None
+
+
 def render_error(error: HTTPException) -> ResponseReturnValue:
     """Render any HTTP error as a page in the site's design with the right status.
 
-    Under /api/v1/ the answer is the API's JSON error body instead, never HTML.
+    Under a prefix a section claimed (`answer_errors_under`), that section's renderer
+    answers instead: the API's JSON error body, never HTML.
     """
-    if is_api_request():
-        return json_error(error)
+    if renderer := _renderer_for(request.path):
+        return renderer(error)
     code = error.code or 500
     title = TITLES.get(code, error.name)
     # Keep what the error says beyond its body, such as a 405's Allow header.

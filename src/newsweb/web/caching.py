@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Response, current_app, g, request, session
 from flask_login import current_user
 
 P = ParamSpec("P")
@@ -66,8 +66,3 @@ def set_cache_headers(response: Response) -> Response:
         response.add_etag()
         response.make_conditional(request)
     return response
-
-
-def init_app(app: Flask) -> None:
-    """Register the caching hook."""
-    app.after_request(set_cache_headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,10 +48,3 @@ def add_standard_headers(response: Response) -> Response:
     if request.is_secure or current_app.config["HTTPS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
-
-
-def init_app(app: Flask) -> None:
-    """Register the response hooks."""
-    app.after_request(add_standard_headers)
-    # Registered last, so it runs first: the security headers land on its response too.
-    app.after_request(redirect_htmx_requests)

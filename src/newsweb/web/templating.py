@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import Flask, request
 
 from newsweb.markup import paragraphs, render_markdown
-from newsweb.navigation import return_path
+from newsweb.web.navigation import return_path
 
 
 def long_date(value: date | datetime | None) -> str:

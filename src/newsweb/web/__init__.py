@@ -1,0 +1,48 @@
+"""The request pipeline: every hook that runs around a view, registered in one stated order.
+
+The modules here know nothing of stories or tools; feature blueprints sit above them and
+use them (`render`, `@personal`, `@shared_cache`, `local_path`), never the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response
+
+from newsweb.web import caching, errors, headers, hygiene, logs, page_cache, templating
+
+# Before the view, in this order: tag the request for the logs, refuse junk, then answer
+# from the shared page cache when it can (the cache never sees a request it must refuse).
+BEFORE_VIEW: tuple[Callable[[], Response | None], ...] = (
+    logs.assign_request_id,
+    hygiene.refuse_nul_bytes,
+    page_cache.serve_cached,
+)
+
+# After the view, in this order, each seeing the response the previous one returned:
+# 1. a redirect answering htmx becomes HX-Redirect, so every later step sees the final status;
+# 2. security headers and `Vary`;
+# 3. the page cache stores the page (before ETags, so a stored page carries none of its own);
+# 4. Cache-Control and the ETag, answering If-None-Match with 304;
+# 5. the request id, on everything (304s included).
+AFTER_VIEW: tuple[Callable[[Response], Response], ...] = (
+    headers.redirect_htmx_requests,
+    headers.add_standard_headers,
+    page_cache.store,
+    caching.set_cache_headers,
+    logs.echo_request_id,
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the pipeline's hooks in the order above, its error pages and template helpers."""
+    logs.configure(app)
+    page_cache.connect(app)
+    for hook in BEFORE_VIEW:
+        app.before_request(hook)
+    # Flask runs after_request hooks last-registered first: register them reversed.
+    for after in reversed(AFTER_VIEW):
+        app.after_request(after)
+    errors.init_app(app)
+    templating.init_app(app)
