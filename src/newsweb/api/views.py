@@ -12,7 +12,7 @@ from typing import NoReturn
 from flask import Blueprint, Response, abort, jsonify, url_for
 
 from newsweb import catalog
-from newsweb.api import params, queries, serializers
+from newsweb.api import params, queries, schemas, serializers
 from newsweb.api.errors import API_PREFIX, allow_any_origin, json_error
 from newsweb.api.openapi import openapi_document
 from newsweb.models import Category, Tool
@@ -83,9 +83,9 @@ def stories() -> Response:
             tool=tool.slug if tool else None,
             _external=True,
         )
-        following = {"cursor": cursor, "url": url}
-    items = [serializers.story_summary(s, page.panelists.get(s.id, [])) for s in page.stories]
-    return jsonify({"items": items, "next": following})
+        following = schemas.NextPage(cursor=cursor, url=url)
+    body = serializers.story_page(page.stories, page.panelists, following)
+    return serializers.json_response(body)
 
 
 @blueprint.get("/stories/<slug>")
@@ -94,18 +94,14 @@ def story(slug: str) -> Response:
     found = visible_story(_path_slug(slug))
     if found is None:
         _not_found("published story", slug)
-    return jsonify(serializers.story_detail(found, takes_on(found)))
+    return serializers.json_response(serializers.story_detail(found, takes_on(found)))
 
 
 @blueprint.get("/tools")
 def tools() -> Response:
     """`/api/v1/tools`: every tool, newest first, with its panel tally; `category` narrows it."""
     entries = directory(category=_category_filter())
-    items = [
-        serializers.tool_summary(entry.tool, entry.verdict_count, entry.shipped)
-        for entry in entries
-    ]
-    return jsonify({"items": items})
+    return serializers.json_response(serializers.tool_list(entries))
 
 
 @blueprint.get("/tools/<slug>")
@@ -114,13 +110,13 @@ def tool(slug: str) -> Response:
     found = catalog.tool_by_slug(_path_slug(slug))
     if found is None:
         _not_found("tool", slug)
-    return jsonify(serializers.tool_detail(found, scorecard(found).verdicts))
+    return serializers.json_response(serializers.tool_detail(found, scorecard(found).verdicts))
 
 
 @blueprint.get("/personas")
 def personas() -> Response:
     """`/api/v1/personas`: the panel, in order."""
-    return jsonify({"items": [serializers.persona(p) for p in queries.personas_in_order()]})
+    return serializers.json_response(serializers.persona_list(queries.personas_in_order()))
 
 
 @blueprint.get("/personas/<slug>")
@@ -129,7 +125,7 @@ def persona(slug: str) -> Response:
     found = persona_by_slug(_path_slug(slug))
     if found is None:
         _not_found("persona", slug)
-    return jsonify(serializers.persona(found))
+    return serializers.json_response(serializers.persona(found))
 
 
 @blueprint.get("/openapi.json")
