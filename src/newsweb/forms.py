@@ -10,22 +10,12 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import Field, SelectChoice, StringField, TextAreaField
 
-# Tabs and newlines belong in multi-line text; no other control character belongs anywhere
-# (PostgreSQL cannot even store NUL).
-_ALLOWED_IN_TEXTAREAS = {"\t", "\n", "\r"}
+from newsweb.text import has_control_characters, normalize_newlines
 
-
-def has_control_characters(value: str, *, multiline: bool) -> bool:
-    """Whether `value` holds a character no form field should accept."""
-    allowed = _ALLOWED_IN_TEXTAREAS if multiline else set()
-    return any((ord(ch) < 32 or ord(ch) == 127) and ch not in allowed for ch in value)
-
-
-def normalize_newlines(value: Any) -> Any:
-    """Browsers send textarea lines ending in CRLF; store and compare them as LF."""
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
+# The status of a form that fails validation, everywhere: the page comes back with the
+# errors beside the fields and everything typed, and htmx swaps it in (see base.html's
+# htmx-config `responseHandling`).
+INVALID = 422
 
 
 class Form(FlaskForm):  # type: ignore[misc]

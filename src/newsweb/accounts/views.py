@@ -18,6 +18,7 @@ from newsweb.accounts.forms import (
 from newsweb.accounts.passwords import password_problem
 from newsweb.bookmarks.queries import KINDS, add_bookmark, find_item
 from newsweb.extensions import db, limiter
+from newsweb.forms import INVALID
 from newsweb.models import User
 from newsweb.models.users import normalize_email
 from newsweb.web.caching import personal
@@ -29,7 +30,6 @@ blueprint = Blueprint("accounts", __name__)
 # Answered for a wrong password and an unknown email alike, so neither gives anything away.
 SIGN_IN_FAILED = "That email and password do not match an account."
 # Validation errors answer 422 with the form and everything typed (see README).
-INVALID = 422
 
 
 def _failed(response: Response) -> bool:

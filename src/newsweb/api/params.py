@@ -12,26 +12,16 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 
 from newsweb.paging import Cursor
+from newsweb.text import has_control_characters, is_slug
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
-# The longest slug any column holds (stories.slug is String(200)).
-MAX_SLUG_LENGTH = 200
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LIMIT_PATTERN = r"^[0-9]{1,3}$"
 # Exactly what `Cursor.encode` writes: a naive ISO timestamp (with microseconds when the
 # database keeps them), a tilde, and a positive id.
 CURSOR_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?~[1-9][0-9]{0,15}$"
 )
-
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def has_control_characters(value: str) -> bool:
-    """Whether `value` holds a character no slug, number or cursor may (NUL and the like)."""
-    return _CONTROL_CHARACTERS.search(value) is not None
 
 
 def _raw(name: str) -> str | None:
@@ -79,6 +69,6 @@ def slug(name: str) -> str | None:
     value = _raw(name)
     if value is None:
         return None
-    if len(value) > MAX_SLUG_LENGTH or not re.fullmatch(SLUG_PATTERN, value):
+    if not is_slug(value):
         raise BadRequest(f"`{name}` must be a slug: lowercase letters, digits and single hyphens.")
     return value

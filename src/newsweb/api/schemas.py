@@ -16,7 +16,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from newsweb.api.params import CURSOR_PATTERN, MAX_LIMIT, MAX_SLUG_LENGTH, SLUG_PATTERN
+from newsweb.api.params import CURSOR_PATTERN, MAX_LIMIT
+from newsweb.text import MAX_SLUG_LENGTH, SLUG_PATTERN
 
 
 def utc_timestamp(at: datetime) -> str:

@@ -11,7 +11,8 @@ from flask import Response, jsonify, url_for
 from newsweb.api import schemas
 from newsweb.markup import render_markdown
 from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
-from newsweb.tools.queries import DirectoryEntry, ship_share
+from newsweb.models.content import ship_share
+from newsweb.tools.queries import DirectoryEntry
 
 
 def json_response(body: schemas.ApiObject) -> Response:

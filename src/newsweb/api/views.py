@@ -11,13 +11,13 @@ from typing import NoReturn
 
 from flask import Blueprint, Response, abort, jsonify, url_for
 
-from newsweb import catalog
-from newsweb.api import params, queries, schemas, serializers
+from newsweb import lookups
+from newsweb.api import params, schemas, serializers
 from newsweb.api.errors import API_PREFIX, allow_any_origin, json_error
 from newsweb.api.openapi import openapi_document
 from newsweb.models import Category, Tool
 from newsweb.news.queries import latest_stories, takes_on, visible_story
-from newsweb.panel.queries import persona_by_slug
+from newsweb.text import has_control_characters
 from newsweb.tools.queries import directory, scorecard
 from newsweb.web.errors import answer_errors_under
 
@@ -34,7 +34,7 @@ def _not_found(what: str, slug: str) -> NoReturn:
 
 def _path_slug(slug: str) -> str:
     """A slug from the path; one with control characters names nothing and never reaches SQL."""
-    if params.has_control_characters(slug):
+    if has_control_characters(slug):
         abort(404, description="There is nothing with that slug.")
     return slug
 
@@ -44,7 +44,7 @@ def _category_filter() -> Category | None:
     slug = params.slug("category")
     if slug is None:
         return None
-    found = queries.category_by_slug(slug)
+    found = lookups.category_by_slug(slug)
     if found is None:
         abort(400, description=f"There is no category with the slug “{slug}”.")
     return found
@@ -55,7 +55,7 @@ def _tool_filter() -> Tool | None:
     slug = params.slug("tool")
     if slug is None:
         return None
-    found = catalog.tool_by_slug(slug)
+    found = lookups.tool_by_slug(slug)
     if found is None:
         abort(400, description=f"There is no tool with the slug “{slug}”.")
     return found
@@ -107,7 +107,7 @@ def tools() -> Response:
 @blueprint.get("/tools/<slug>")
 def tool(slug: str) -> Response:
     """`/api/v1/tools/<slug>`: one tool with the panel's verdicts and ship share."""
-    found = catalog.tool_by_slug(_path_slug(slug))
+    found = lookups.tool_by_slug(_path_slug(slug))
     if found is None:
         _not_found("tool", slug)
     return serializers.json_response(serializers.tool_detail(found, scorecard(found).verdicts))
@@ -116,13 +116,13 @@ def tool(slug: str) -> Response:
 @blueprint.get("/personas")
 def personas() -> Response:
     """`/api/v1/personas`: the panel, in order."""
-    return serializers.json_response(serializers.persona_list(queries.personas_in_order()))
+    return serializers.json_response(serializers.persona_list(lookups.personas_in_order()))
 
 
 @blueprint.get("/personas/<slug>")
 def persona(slug: str) -> Response:
     """`/api/v1/personas/<slug>`: one panelist."""
-    found = persona_by_slug(_path_slug(slug))
+    found = lookups.persona_by_slug(_path_slug(slug))
     if found is None:
         _not_found("persona", slug)
     return serializers.json_response(serializers.persona(found))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,16 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from newsweb.editor.forms import SLUG_PATTERN
-from newsweb.editor.queries import like_pattern
 from newsweb.extensions import db
 from newsweb.models import Persona, Story, Tool, Verdict
+from newsweb.models.content import ShipTally
 from newsweb.news.queries import panelists_by_story
-from newsweb.tools.queries import ship_share
+from newsweb.text import MADE_SLUG_LENGTH, is_slug, like_pattern
 
 SEPARATOR = "-vs-"
-# The size of the slug column: a longer slug names no tool.
-MAX_SLUG_LENGTH = 80
 # Stories shown under each tool; one more is read to know whether to link to the rest.
 STORIES_PER_TOOL = 3
 # The picker lists at most this many tools; one more is read to know there were more.
@@ -33,12 +29,9 @@ def pair_path(first: str, second: str) -> str:
     return f"{first}{SEPARATOR}{second}"
 
 
-def is_slug(text: str) -> bool:
-    """Whether `text` could be a tool's slug (anything else names no tool: no query needed).
-
-    Checking first also keeps characters PostgreSQL refuses (NUL) away from the database.
-    """
-    return len(text) <= MAX_SLUG_LENGTH and re.fullmatch(SLUG_PATTERN, text) is not None
+def is_tool_slug(text: str) -> bool:
+    """Whether `text` could be a tool's slug (anything else names no tool: no query needed)."""
+    return is_slug(text, max_length=MADE_SLUG_LENGTH)
 
 
 def possible_pairs(pair: str) -> list[tuple[str, str]]:
@@ -51,7 +44,7 @@ def possible_pairs(pair: str) -> list[tuple[str, str]]:
     start = pair.find(SEPARATOR)
     while start != -1:
         first, second = pair[:start], pair[start + len(SEPARATOR) :]
-        if is_slug(first) and is_slug(second):
+        if is_tool_slug(first) and is_tool_slug(second):
             splits.append((first, second))
         start = pair.find(SEPARATOR, start + 1)
     return splits
@@ -80,7 +73,7 @@ def tools_for_pair(pair: str) -> tuple[Tool, Tool] | None:
 
 
 @dataclass(frozen=True)
-class Side:
+class Side(ShipTally):
     """One of the two tools on the compare page, with its panel tally and latest stories."""
 
     tool: Tool
@@ -88,11 +81,6 @@ class Side:
     verdict_count: int
     stories: list[Story]
     more_stories: bool
-
-    @property
-    def ship_percent(self) -> int | None:
-        """The panel ship share as a whole percentage, or None with no verdicts."""
-        return ship_share(self.shipped, self.verdict_count)
 
 
 @dataclass(frozen=True)
@@ -120,7 +108,7 @@ def _seats(first: Tool, second: Tool) -> list[Seat]:
             Verdict,
             and_(Verdict.persona_id == Persona.id, Verdict.tool_id.in_([first.id, second.id])),
         )
-        .order_by(Persona.position, Persona.id)
+        .order_by(*Persona.panel_order())
     )
     personas: dict[int, Persona] = {}
     verdicts: dict[tuple[int, int], Verdict] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from newsweb import catalog
+from newsweb import lookups
 from newsweb.compare import queries
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
@@ -46,7 +46,7 @@ def choose() -> str | Response:
     htmx (typing in the picker) always gets the `choices` block, never a redirect.
     """
     slug = request.args.get("a", "").strip()
-    tool = catalog.tool_by_slug(slug) if queries.is_slug(slug) else None
+    tool = lookups.tool_by_slug(slug) if queries.is_tool_slug(slug) else None
     if tool is None:
         abort(404, description="Choose a tool first, then compare it with another.")
     found = queries.choices(request.args.get("with", ""), besides=tool)

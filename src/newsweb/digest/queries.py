@@ -88,7 +88,7 @@ def _verdicts_between(start: datetime, end: datetime) -> list[Verdict]:
                     and_(Verdict.updated_at >= start, Verdict.updated_at < end),
                 )
             )
-            .order_by(Tool.name, Tool.id, Persona.position, Persona.id)
+            .order_by(Tool.name, Tool.id, *Persona.panel_order())
         )
     )
 

@@ -22,7 +22,7 @@ PUBLISH_TIME = time(8, 0)
 
 def personas() -> list[Persona]:
     """The panel in order."""
-    return list(db.session.scalars(select(Persona).order_by(Persona.position, Persona.id)))
+    return list(db.session.scalars(select(Persona).order_by(*Persona.panel_order())))
 
 
 def tools() -> list[Tool]:

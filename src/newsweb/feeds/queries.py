@@ -33,19 +33,9 @@ def newest_stories(
     return list(db.session.scalars(stmt))
 
 
-def category_by_slug(slug: str) -> Category | None:
-    """Return the category with this slug, if any."""
-    return db.session.scalars(select(Category).where(Category.slug == slug)).first()
-
-
 def all_tools() -> list[Tool]:
     """Return every tool by name (no relationships loaded)."""
     return list(db.session.scalars(select(Tool).order_by(Tool.name, Tool.id)))
-
-
-def all_personas() -> list[Persona]:
-    """Return every persona in panel order."""
-    return list(db.session.scalars(select(Persona).order_by(Persona.position, Persona.id)))
 
 
 @dataclass(frozen=True)
@@ -90,7 +80,7 @@ def sitemap_content() -> SitemapContent:
             select(Tool.slug, Tool.updated_at).order_by(Tool.name, Tool.id)
         )
     ]
-    personas = list(db.session.scalars(select(Persona.slug).order_by(Persona.position)))
+    personas = list(db.session.scalars(select(Persona.slug).order_by(*Persona.panel_order())))
     moments: list[datetime] = []
     for created_at, updated_at in db.session.execute(
         select(Verdict.created_at, Verdict.updated_at)

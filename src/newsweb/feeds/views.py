@@ -7,14 +7,14 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from newsweb import catalog
+from newsweb import lookups
 from newsweb.digest import queries as digest_queries
 from newsweb.digest.weeks import IsoWeek, this_week
 from newsweb.feeds import queries
 from newsweb.feeds.atom import SITE_NAME, Author, Entry, Feed, atom_response, tag_id
 from newsweb.markup import paragraphs, render_markdown
 from newsweb.models import Persona, Story, Take
-from newsweb.panel.queries import persona_by_slug, takes_by
+from newsweb.panel.queries import takes_by
 from newsweb.web.rendering import render
 
 blueprint = Blueprint("feeds", __name__)
@@ -118,8 +118,8 @@ def index() -> str:
     return render(
         "feeds/index.html",
         tools=queries.all_tools(),
-        categories=catalog.all_categories(),
-        personas=queries.all_personas(),
+        categories=lookups.all_categories(),
+        personas=lookups.personas_in_order(),
     )
 
 
@@ -138,7 +138,7 @@ def stories() -> Response:
 @blueprint.get("/feeds/tools/<slug>.atom")
 def tool(slug: str) -> Response:
     """`/feeds/tools/<slug>.atom`: the newest stories about one tool."""
-    found = catalog.tool_by_slug(slug)
+    found = lookups.tool_by_slug(slug)
     if found is None:
         abort(404, description="We do not cover a tool by that name, so it has no feed.")
     return _story_feed(
@@ -153,7 +153,7 @@ def tool(slug: str) -> Response:
 @blueprint.get("/feeds/categories/<slug>.atom")
 def category(slug: str) -> Response:
     """`/feeds/categories/<slug>.atom`: the newest stories in one category."""
-    found = queries.category_by_slug(slug)
+    found = lookups.category_by_slug(slug)
     if found is None:
         abort(404, description="There is no category by that name, so it has no feed.")
     return _story_feed(
@@ -168,7 +168,7 @@ def category(slug: str) -> Response:
 @blueprint.get("/feeds/panel/<slug>.atom")
 def persona(slug: str) -> Response:
     """`/feeds/panel/<slug>.atom`: one panelist's newest takes, each linking to its story."""
-    found = persona_by_slug(slug)
+    found = lookups.persona_by_slug(slug)
     if found is None:
         abort(404, description="There is no panelist by that name, so there is no feed.")
     takes = takes_by(found, limit=queries.FEED_LENGTH).takes

@@ -85,6 +85,11 @@ class Persona(Base):
     position: Mapped[int] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    @classmethod
+    def panel_order(cls) -> tuple[Mapped[int], Mapped[int]]:
+        """The columns that put the panel in its seats: `order_by(*Persona.panel_order())`."""
+        return (cls.position, cls.id)
+
     def __repr__(self) -> str:
         return f"<Persona {self.slug}>"
 
@@ -191,3 +196,20 @@ class Verdict(Base):
 
     tool: Mapped[Tool] = relationship(back_populates="verdicts", lazy="raise")
     persona: Mapped[Persona] = relationship(lazy="raise")
+
+
+def ship_share(shipped: int, total: int) -> int | None:
+    """The panel ship share as a whole percentage, or None when nobody has a verdict."""
+    return round(100 * shipped / total) if total else None
+
+
+class ShipTally:
+    """A tally of the panel's verdicts on one tool: `shipped` of `verdict_count` say ship."""
+
+    shipped: int
+    verdict_count: int
+
+    @property
+    def ship_percent(self) -> int | None:
+        """The panel ship share as a whole percentage, or None with no verdicts."""
+        return ship_share(self.shipped, self.verdict_count)

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsweb import catalog
+from newsweb import lookups
 from newsweb.bookmarks.queries import saved_keys
 from newsweb.models import Story
 from newsweb.news import queries
@@ -30,9 +30,9 @@ def index() -> str:
     A "Load more" request from htmx gets the `story_page` block: the next stories and
     the next "Load more" control; a filter change gets the `listing` block.
     """
-    categories = catalog.all_categories()
-    category = catalog.requested_category(categories)
-    tool = catalog.requested_tool()
+    categories = lookups.all_categories()
+    category = lookups.requested_category(categories)
+    tool = lookups.requested_tool()
     after = Cursor.decode(request.args.get("after"))
     page = queries.latest_stories(
         limit=current_app.config["PAGE_SIZE"], after=after, category=category, tool=tool

@@ -49,14 +49,9 @@ def panel() -> list[PanelSeat]:
         )
         .outerjoin(takes, takes.c.persona_id == Persona.id)
         .outerjoin(verdicts, verdicts.c.persona_id == Persona.id)
-        .order_by(Persona.position, Persona.id)
+        .order_by(*Persona.panel_order())
     )
     return [PanelSeat(persona, t, v, int(s)) for persona, t, v, s in rows]
-
-
-def persona_by_slug(slug: str) -> Persona | None:
-    """Return the persona with this slug, if any."""
-    return db.session.scalars(select(Persona).where(Persona.slug == slug)).first()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from newsweb import catalog
+from newsweb import lookups
 from newsweb.paging import Cursor
 from newsweb.panel import queries
 from newsweb.web.page_cache import shared_cache
@@ -28,11 +28,11 @@ def show(slug: str) -> str:
     `?category=` narrows both takes and verdicts. htmx gets the `take_page` block for
     "More takes" and the `record` block for a category change.
     """
-    persona = queries.persona_by_slug(slug)
+    persona = lookups.persona_by_slug(slug)
     if persona is None:
         abort(404, description="There is no panelist by that name.")
-    categories = catalog.all_categories()
-    category = catalog.requested_category(categories)
+    categories = lookups.all_categories()
+    category = lookups.requested_category(categories)
     after = Cursor.decode(request.args.get("after"))
     more_takes_only = after is not None and wants_fragment()
     # "More takes" by htmx shows only the next takes: the verdicts are not read for it.

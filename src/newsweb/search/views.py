@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from newsweb import catalog
+from newsweb import lookups
 from newsweb.search import queries
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render
@@ -19,7 +19,7 @@ def index() -> str:
 
     htmx (typing in the box, changing a filter) gets the `results` block.
     """
-    categories = catalog.all_categories()
+    categories = lookups.all_categories()
     query = queries.SearchQuery.from_args(request.args, categories)
     return render(
         "search/index.html",

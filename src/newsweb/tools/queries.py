@@ -9,42 +9,33 @@ from sqlalchemy.orm import contains_eager
 
 from newsweb.extensions import db
 from newsweb.models import Category, Persona, Tool, Verdict
-
-
-def ship_share(shipped: int, total: int) -> int | None:
-    """The panel ship share as a whole percentage, or None when nobody has a verdict."""
-    return round(100 * shipped / total) if total else None
+from newsweb.models.content import ShipTally
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(ShipTally):
     """The panel's verdicts on a tool and the share of them that say ship."""
 
     verdicts: list[Verdict]
 
     @property
-    def shipped(self) -> int:
+    def shipped(self) -> int:  # type: ignore[override]
         """How many panelists say ship."""
         return sum(1 for verdict in self.verdicts if verdict.ship)
 
     @property
-    def ship_percent(self) -> int | None:
-        """The panel ship share as a whole percentage, or None with no verdicts."""
-        return ship_share(self.shipped, len(self.verdicts))
+    def verdict_count(self) -> int:  # type: ignore[override]
+        """How many panelists have a verdict."""
+        return len(self.verdicts)
 
 
 @dataclass(frozen=True)
-class DirectoryEntry:
+class DirectoryEntry(ShipTally):
     """A row of the tool directory."""
 
     tool: Tool
     verdict_count: int
     shipped: int
-
-    @property
-    def ship_percent(self) -> int | None:
-        """The panel ship share as a whole percentage, or None with no verdicts."""
-        return ship_share(self.shipped, self.verdict_count)
 
 
 SORTS = {"newest": "Newest", "ship": "Panel ship"}
@@ -80,6 +71,6 @@ def scorecard(tool: Tool) -> Scorecard:
         .join(Verdict.persona)
         .options(contains_eager(Verdict.persona))
         .where(Verdict.tool_id == tool.id)
-        .order_by(Persona.position, Persona.id)
+        .order_by(*Persona.panel_order())
     )
     return Scorecard(list(verdicts))

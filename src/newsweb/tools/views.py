@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
-from newsweb import catalog
+from newsweb import lookups
 from newsweb.bookmarks.queries import saved_keys
 from newsweb.news.queries import latest_stories
 from newsweb.tools import queries
@@ -24,8 +24,8 @@ def index() -> str:
 
     htmx filter and sort changes get the `directory` block.
     """
-    categories = catalog.all_categories()
-    category = catalog.requested_category(categories)
+    categories = lookups.all_categories()
+    category = lookups.requested_category(categories)
     sort = request.args.get("sort", "newest")
     if sort not in queries.SORTS:
         sort = "newest"
@@ -46,7 +46,7 @@ def index() -> str:
 @shared_cache
 def show(slug: str) -> str:
     """`/tools/<slug>`: a tool, the panel's scorecard on it, and its latest stories."""
-    tool = catalog.tool_by_slug(slug)
+    tool = lookups.tool_by_slug(slug)
     if tool is None:
         abort(404, description="We do not cover a tool by that name (yet).")
     return render(

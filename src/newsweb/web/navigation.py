@@ -6,6 +6,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import request
 
+from newsweb.text import has_control_characters
+
 
 def local_path(value: str | None) -> str | None:
     """Return `value` if it is a path on this site (e.g. `/?category=funding`), else None.
@@ -15,7 +17,7 @@ def local_path(value: str | None) -> str | None:
     """
     if not value or len(value) > 2000 or not value.startswith("/"):
         return None
-    if value.startswith(("//", "/\\")) or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if value.startswith(("//", "/\\")) or has_control_characters(value):
         return None
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:

@@ -1,4 +1,5 @@
-"""Lookups every section shares: categories and tools by slug."""
+"""Lookups every section shares: categories, tools and personas by slug, the panel in order,
+and the `?category=` and `?tool=` filters. Each is one statement, written once here."""
 
 from __future__ import annotations
 
@@ -7,12 +8,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Category, Tool
+from newsweb.models import Category, Persona, Tool
 
 
 def all_categories() -> list[Category]:
     """Return every category by name, for filter menus."""
     return list(db.session.scalars(select(Category).order_by(Category.name)))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    """Return the category with this slug, if any."""
+    return db.session.scalars(select(Category).where(Category.slug == slug)).first()
+
+
+def tool_by_slug(slug: str) -> Tool | None:
+    """Return the tool with this slug (its category loaded), if any."""
+    return db.session.scalars(
+        select(Tool).options(joinedload(Tool.category)).where(Tool.slug == slug)
+    ).first()
+
+
+def persona_by_slug(slug: str) -> Persona | None:
+    """Return the persona with this slug, if any."""
+    return db.session.scalars(select(Persona).where(Persona.slug == slug)).first()
+
+
+def personas_in_order() -> list[Persona]:
+    """Return every persona in panel order."""
+    return list(db.session.scalars(select(Persona).order_by(*Persona.panel_order())))
 
 
 def _requested_slug(name: str) -> str | None:
@@ -43,10 +66,3 @@ def requested_tool() -> Tool | None:
     if found is None:
         abort(404, description=f"There is no tool called “{slug}”.")
     return found
-
-
-def tool_by_slug(slug: str) -> Tool | None:
-    """Return the tool with this slug (its category loaded), if any."""
-    return db.session.scalars(
-        select(Tool).options(joinedload(Tool.category)).where(Tool.slug == slug)
-    ).first()
