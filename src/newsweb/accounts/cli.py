@@ -36,6 +36,9 @@ def create_command(email: str, role: str, display_name: str | None, password_std
         raise click.ClickException(f"{email!r} is not an email address.")
     if db.session.scalars(select(User.id).where(User.email == email)).first() is not None:
         raise click.ClickException(f"There is already an account with the email {email}.")
+    # On SQLite a command's transaction holds the write lock from its first query: end it
+    # before waiting on a person or a slow KDF, so no worker's writes queue behind them.
+    db.session.rollback()
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
