@@ -147,7 +147,7 @@ def test_a_week_lists_its_stories_newest_first_and_its_verdicts(weeks_app: Flask
     # Each card has its meta line (tool · category · date) and dek.
     assert '<time datetime="2026-01-07">January 7, 2026</time>' in html
     assert "The dek of Midweek." in html
-    verdicts = re.findall(r'<li class="verdict" data-persona="([^"]+)">', html)
+    verdicts = re.findall(r'<li class="verdict" data-persona="([^"]+)"', html)
     assert verdicts == ["the-skeptic", "the-founder"]  # Anthropic, then Mistral AI
     assert 'href="/tools/anthropic#verdict-the-skeptic">Anthropic</a>' in html
     assert '<span class="badge badge--skip">Skip</span>' in html

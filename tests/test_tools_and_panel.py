@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from newsweb.extensions import db
+from newsweb.models import Persona
 from tests import factories
 from tests.conftest import counting_statements, htmx
 
@@ -133,3 +134,28 @@ def test_persona_takes_page_with_more_takes(panel_client: FlaskClient) -> None:
 def test_unknown_persona_is_a_404(panel_client: FlaskClient) -> None:
     """An unknown persona slug is a friendly 404."""
     assert panel_client.get("/panel/nobody").status_code == 404
+
+
+def test_seat_tints_follow_the_panel_order_whatever_its_size(panel_client: FlaskClient) -> None:
+    """Every seat gets a tint from its position, cycling, and the stylesheet has each tint."""
+    app = panel_client.application
+    with app.app_context():
+        for position, name in [(5, "The Economist"), (7, "The Lawyer")]:
+            slug = name.lower().replace(" ", "-")
+            db.session.add(Persona(slug=slug, name=name, lens="Lens", position=position))
+        db.session.commit()
+    html = panel_client.get("/panel").get_data(as_text=True)
+    tints = re.findall(r'class="persona-card" data-persona="([a-z-]+)" data-tint="(\d)"', html)
+    assert tints == [
+        ("the-founder", "1"),
+        ("the-skeptic", "2"),
+        ("the-futurist", "3"),
+        ("the-builder", "4"),
+        ("the-economist", "5"),
+        ("the-lawyer", "1"),
+    ]
+    with panel_client.get("/static/css/site.css") as response:
+        stylesheet = response.get_data(as_text=True)
+    for tint in range(1, 7):
+        assert f'[data-tint="{tint}"] {{ --tint-bg: var(--tint-{tint}-bg);' in stylesheet
+    assert '[data-persona="' not in stylesheet
