@@ -7,9 +7,10 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from newsweb.extensions import db
-from newsweb.models import StoryStatus
+from newsweb.models import Persona, Story, StoryStatus, Take
 from tests import factories
 from tests.conftest import htmx
 
@@ -174,3 +175,33 @@ def test_empty_newsroom_says_so(client: FlaskClient) -> None:
     """With no stories yet the front page says so instead of showing nothing."""
     html = client.get("/").get_data(as_text=True)
     assert "No stories match these filters yet." in html
+
+
+def lede(html: str) -> str:
+    """The text of the page head's lede."""
+    match = re.search(r'<p class="page-head__lede">(.*?)</p>', html, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_lede_names_the_panel_from_the_database(newsroom_client: FlaskClient) -> None:
+    """The front page names the critics read on it, a fifth one too, in panel order."""
+    with newsroom_client.application.app_context():
+        economist = Persona(slug="the-economist", name="The Economist", lens="Money", position=5)
+        newest = db.session.scalars(select(Story).where(Story.slug == "story-011")).one()
+        db.session.add(Take(story=newest, persona=economist, body="Follow the money."))
+        db.session.commit()
+    assert lede(newsroom_client.get("/").get_data(as_text=True)) == (
+        "The AI industry's news, each story read by our panel: The Founder, The Skeptic,"
+        " The Futurist, The Builder and The Economist."
+    )
+
+
+def test_lede_and_footer_name_no_critic_when_there_are_none(client: FlaskClient) -> None:
+    """With no panel yet, the lede and footer still read well and link to the panel."""
+    html = client.get("/").get_data(as_text=True)
+    assert lede(html) == "The AI industry's news, each story read by our panel of critics."
+    footer = re.search(r'<footer class="site-footer">(.*?)</footer>', html, re.S)
+    assert footer is not None
+    assert '<a href="/panel">meet the panel</a>' in footer.group(1)
+    assert not re.search(r"Founder|Skeptic|Futurist|Builder|four", footer.group(1))

@@ -70,7 +70,7 @@ class Tool(Base):
 
 
 class Persona(Base):
-    """A panelist with a fixed lens: The Founder, The Skeptic, ..."""
+    """A panelist: a critic with a fixed lens, seated at `position` in the panel."""
 
     __tablename__ = "personas"
 

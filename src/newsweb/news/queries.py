@@ -21,6 +21,12 @@ class StoryPage:
     panelists: dict[int, list[Persona]]
     next_cursor: Cursor | None
 
+    @property
+    def panel(self) -> list[Persona]:
+        """Every panelist with a take on a story of this page, once each, in panel order."""
+        personas = {persona.id: persona for found in self.panelists.values() for persona in found}
+        return sorted(personas.values(), key=lambda persona: (persona.position, persona.id))
+
 
 def latest_stories(
     *,
