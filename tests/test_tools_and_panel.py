@@ -12,6 +12,7 @@ from newsweb.extensions import db
 from newsweb.models import Persona
 from tests import factories
 from tests.conftest import counting_statements, htmx
+from tests.html import elements
 
 
 @pytest.fixture
@@ -134,6 +135,52 @@ def test_persona_takes_page_with_more_takes(panel_client: FlaskClient) -> None:
 def test_unknown_persona_is_a_404(panel_client: FlaskClient) -> None:
     """An unknown persona slug is a friendly 404."""
     assert panel_client.get("/panel/nobody").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "target", "all_href", "funding_href"),
+    [
+        (
+            "/?tool=mistral-ai&category=model",
+            "#listing",
+            "/?tool=mistral-ai",
+            "/?category=funding&tool=mistral-ai",
+        ),
+        (
+            "/tools?sort=ship&category=model",
+            "#directory",
+            "/tools?sort=ship",
+            "/tools?category=funding&sort=ship",
+        ),
+        (
+            "/panel/the-skeptic?category=model",
+            "#record",
+            "/panel/the-skeptic",
+            "/panel/the-skeptic?category=funding",
+        ),
+    ],
+)
+def test_category_menu_keeps_each_pages_own_links(
+    panel_client: FlaskClient, path: str, target: str, all_href: str, funding_href: str
+) -> None:
+    """Each page's category menu keeps its other filters and swaps its own listing by htmx."""
+    html = panel_client.get(path).get_data(as_text=True)
+    menu = re.search(
+        r'<nav class="filter-nav" aria-label="Filter by category">(.*?)</nav>', html, re.S
+    )
+    assert menu is not None
+    links = [attrs for tag, attrs in elements(menu.group(1)) if tag == "a"]
+    assert [link["href"] for link in links[:2]] == [all_href, funding_href]
+    for link in links:
+        assert link["hx-get"] == link["href"]
+        assert (link["hx-target"], link["hx-swap"], link["hx-push-url"]) == (
+            target,
+            "outerHTML",
+            "true",
+        )
+    assert [link["href"] for link in links if link.get("aria-current") == "page"] == [
+        funding_href.replace("funding", "model")
+    ]
 
 
 def test_seat_tints_follow_the_panel_order_whatever_its_size(panel_client: FlaskClient) -> None:
