@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from newsweb.api.schemas import Error, ErrorDetail
+
 API_PREFIX = "/api/v1"
 
 
@@ -26,7 +28,8 @@ def json_error(error: HTTPException) -> Response:
     """
     status = error.code or 500
     message = error.description or error.name
-    response = jsonify({"error": {"status": status, "message": message}})
+    body = Error(error=ErrorDetail(status=status, message=message))
+    response = jsonify(body.model_dump(mode="json"))
     response.status_code = status
     for name, value in error.get_headers():
         if name.lower() != "content-type":
