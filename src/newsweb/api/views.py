@@ -7,7 +7,8 @@ CSRF and nothing personal to hide: responses are cached like anonymous pages (ET
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 from flask import Blueprint, Response, abort, jsonify, url_for
 
@@ -20,6 +21,8 @@ from newsweb.news.queries import latest_stories, takes_on, visible_story
 from newsweb.text import has_control_characters
 from newsweb.tools.queries import directory, scorecard
 from newsweb.web.errors import answer_errors_under
+
+T = TypeVar("T")
 
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
 blueprint.after_request(allow_any_origin)
@@ -39,26 +42,25 @@ def _path_slug(slug: str) -> str:
     return slug
 
 
-def _category_filter() -> Category | None:
-    """`?category=`: the category it names, None without it, 400 when it names none."""
-    slug = params.slug("category")
+def _filter(name: str, lookup: Callable[[str], T | None], noun: str) -> T | None:
+    """`?<name>=`: the `noun` its slug names, None without it, 400 when it names none."""
+    slug = params.slug(name)
     if slug is None:
         return None
-    found = lookups.category_by_slug(slug)
+    found = lookup(slug)
     if found is None:
-        abort(400, description=f"There is no category with the slug “{slug}”.")
+        abort(400, description=f"There is no {noun} with the slug “{slug}”.")
     return found
+
+
+def _category_filter() -> Category | None:
+    """`?category=`: the category it names, if any."""
+    return _filter("category", lookups.category_by_slug, "category")
 
 
 def _tool_filter() -> Tool | None:
-    """`?tool=`: the tool it names, None without it, 400 when it names none."""
-    slug = params.slug("tool")
-    if slug is None:
-        return None
-    found = lookups.tool_by_slug(slug)
-    if found is None:
-        abort(400, description=f"There is no tool with the slug “{slug}”.")
-    return found
+    """`?tool=`: the tool it names, if any."""
+    return _filter("tool", lookups.tool_by_slug, "tool")
 
 
 @blueprint.get("/stories")

@@ -90,6 +90,11 @@ class Persona(Base):
         """The columns that put the panel in its seats: `order_by(*Persona.panel_order())`."""
         return (cls.position, cls.id)
 
+    @property
+    def seat(self) -> tuple[int, int]:
+        """Where this panelist sits: sorting loaded personas by it matches `panel_order()`."""
+        return (self.position, self.id)
+
     def __repr__(self) -> str:
         return f"<Persona {self.slug}>"
 

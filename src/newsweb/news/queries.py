@@ -25,7 +25,7 @@ class StoryPage:
     def panel(self) -> list[Persona]:
         """Every panelist with a take on a story of this page, once each, in panel order."""
         personas = {persona.id: persona for found in self.panelists.values() for persona in found}
-        return sorted(personas.values(), key=lambda persona: (persona.position, persona.id))
+        return sorted(personas.values(), key=lambda persona: persona.seat)
 
 
 def latest_stories(
@@ -67,7 +67,7 @@ def panelists_by_story(story_ids: list[int]) -> dict[int, list[Persona]]:
         select(Take.story_id, Persona)
         .join(Take.persona)
         .where(Take.story_id.in_(story_ids))
-        .order_by(Persona.position, Persona.id)
+        .order_by(*Persona.panel_order())
     )
     for story_id, persona in rows:
         found[story_id].append(persona)
@@ -91,7 +91,7 @@ def takes_on(story: Story) -> list[Take]:
             .join(Take.persona)
             .options(contains_eager(Take.persona))
             .where(Take.story_id == story.id)
-            .order_by(Persona.position, Persona.id)
+            .order_by(*Persona.panel_order())
         )
     )
 
