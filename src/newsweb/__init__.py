@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from newsweb import config
 from newsweb.extensions import csrf, db, limiter, migrate
 from newsweb.paging import RowIdConverter
+from newsweb.web.hosts import PinnedSiteUrl
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if site_url := app.config["SITE_URL"]:
+        # Inside ProxyFix, so that not even a trusted proxy's X-Forwarded-Host can move it.
+        app.wsgi_app = PinnedSiteUrl(app.wsgi_app, site_url)  # type: ignore[method-assign]
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Only that many proxies' X-Forwarded-* headers count; a client's own are ignored.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -49,6 +49,14 @@ def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": database_url_from(env.get("DATABASE_URL"), instance_dir),
         "REDIS_URL": redis_url,
+        # Where readers reach the site (`https://news.example`): absolute URLs in pages,
+        # feeds and the API use it whatever Host a request names. Empty: the request's host.
+        "SITE_URL": env.get("SITE_URL", "").strip(),
+        # Flask refuses (400) requests naming any other host; empty: every host is served.
+        "TRUSTED_HOSTS": [
+            host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+        ]
+        or None,
         # Limits are shared by every worker and machine when Redis is configured.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "PAGE_SIZE": int(env.get("NEWSWEB_PAGE_SIZE", "10")),

@@ -8,7 +8,7 @@ from flask import Flask, current_app, render_template, request
 from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
 _RENDERERS = "newsweb_error_renderers"
@@ -66,6 +66,15 @@ def render_csrf_error(error: CSRFError) -> ResponseReturnValue:
     return render_error(error)
 
 
+def refuse_untrusted_host(error: SecurityError) -> ResponseReturnValue:
+    """Answer a request for a host outside TRUSTED_HOSTS with a plain 400.
+
+    No page can be rendered for it: every link on a page is built for a host, and this
+    request names none we serve.
+    """
+    return "This site is not served under that host name.\n", 400, {"Content-Type": "text/plain"}
+
+
 def init_app(app: Flask) -> None:
     """Register the friendly error pages.
 
@@ -73,4 +82,5 @@ def init_app(app: Flask) -> None:
     InternalServerError after logging it), except under TESTING, where it propagates.
     """
     app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(SecurityError, refuse_untrusted_host)
     app.register_error_handler(HTTPException, render_error)

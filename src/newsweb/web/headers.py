@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
+from newsweb.web.rendering import CHOOSING_HEADERS
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -38,8 +40,9 @@ def redirect_htmx_requests(response: Response) -> Response:
 
 def add_standard_headers(response: Response) -> Response:
     """Mark responses as varying by htmx, and apply the security headers."""
-    # A page and its fragment share a URL: caches must keep them apart.
-    response.vary.add("HX-Request")
+    # A page and its fragments share a URL: caches must keep them apart.
+    for name in CHOOSING_HEADERS:
+        response.vary.add(name)
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")

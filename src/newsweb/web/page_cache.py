@@ -14,15 +14,20 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import redis
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
+from newsweb.web.rendering import CHOOSING_HEADERS
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 GENERATION_KEY = "newsweb:pages:generation"
-# Headers that choose between a page and its fragments (see rendering.wants_fragment).
-_VARIES_ON = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+# What readers see: a committed change to any of these makes every cached page stale.
+CONTENT_MODELS = (Category, Persona, Story, Take, Tool, Verdict)
 
 
 def shared_cache(view: Callable[P, R]) -> Callable[P, R]:
@@ -55,8 +60,11 @@ def _eligible() -> bool:
 
 def _key(client: redis.Redis) -> str:
     generation = int(client.get(GENERATION_KEY) or 0)
-    varies = "|".join(request.headers.get(name, "") for name in _VARIES_ON)
-    digest = hashlib.sha256(f"{request.full_path}|{varies}".encode()).hexdigest()
+    # The host is part of the page (canonical and feed URLs): a request naming another
+    # host gets, and can only fill, an entry of its own.
+    varies = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
+    page = f"{request.host_url}|{request.full_path}|{varies}"
+    digest = hashlib.sha256(page.encode()).hexdigest()
     return f"newsweb:pages:{generation}:{digest}"
 
 
@@ -79,13 +87,11 @@ def serve_cached() -> Response | None:
 
 
 def store(response: Response) -> Response:
-    """Keep a freshly rendered anonymous page; bump the generation after editor writes."""
+    """Keep a freshly rendered anonymous page."""
     client = _client()
     if client is None:
         return response
     try:
-        if _is_editor_write(response):
-            client.incr(GENERATION_KEY)
         key = g.get("page_cache_key")
         if key and not g.get("page_cache_hit") and _storable(response):
             client.set(key, response.get_data(), ex=current_app.config["PUBLIC_MAX_AGE"])
@@ -94,11 +100,33 @@ def store(response: Response) -> Response:
     return response
 
 
-def _is_editor_write(response: Response) -> bool:
-    endpoint = request.endpoint or ""
-    return (
-        request.method == "POST" and endpoint.startswith("editor.") and response.status_code < 400
-    )
+def note_content_changes(unit: Session, _context: object) -> None:
+    """After a flush: remember whether it wrote anything readers see (not accounts, bookmarks)."""
+    dirty = (item for item in unit.dirty if unit.is_modified(item))
+    if any(isinstance(item, CONTENT_MODELS) for item in (*unit.new, *unit.deleted, *dirty)):
+        unit.info["content_changed"] = True
+
+
+def start_new_generation(unit: Session) -> None:
+    """After a commit that changed content: every cached page is stale from the next request.
+
+    Only a committed write moves the generation: a refused form, a preview, a rollback, a
+    bookmark or a sign-in never does, whoever sends it.
+    """
+    if not unit.info.pop("content_changed", False) or not has_app_context():
+        return
+    client = _client()
+    if client is None:
+        return
+    try:
+        client.incr(GENERATION_KEY)
+    except redis.RedisError:
+        current_app.logger.warning("page cache unavailable; pages may be stale for a minute")
+
+
+def forget_content_changes(unit: Session) -> None:
+    """After a rollback nothing was written: nothing to invalidate."""
+    unit.info.pop("content_changed", None)
 
 
 def _storable(response: Response) -> bool:
@@ -112,6 +140,13 @@ def _storable(response: Response) -> bool:
 
 def connect(app: Flask) -> None:
     """Connect to Redis when REDIS_URL is set; without it the cache's hooks do nothing."""
+    for name, listener in (
+        ("after_flush", note_content_changes),
+        ("after_commit", start_new_generation),
+        ("after_rollback", forget_content_changes),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return
