@@ -1,28 +1,34 @@
-"""Fixtures: a fresh app and database per test (SQLite, and PostgreSQL when configured)."""
+"""Fixtures: a fresh app and database per test (SQLite, and PostgreSQL when configured).
+
+Databases are copies of templates built once per test process (see tests/databases.py):
+a test that asks for `demo_app` (or `demo_newsroom`) starts with the demo newsroom,
+any other with empty tables.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from flask_migrate import upgrade
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 
 from newsweb import create_app
-from newsweb.demo.cli import load_demo, read_content
 from newsweb.extensions import db
 from newsweb.models import Role, User
+from tests.databases import PostgresDatabase, SqliteTemplates
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped"
+# One round of PBKDF2 instead of scrypt's 0.3 s: tests that are not about passwords should
+# not pay for a real hash. The tests that prove production's scrypt set it back.
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
 def settings(database_url: str, **overrides: Any) -> dict[str, Any]:
@@ -32,47 +38,80 @@ def settings(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PAGE_SIZE": 5,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         **overrides,
     }
 
 
+def build_app(database_url: str) -> Flask:
+    """A test app on `database_url` with the default test settings."""
+    return create_app(settings(database_url))
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Jinja's compiled templates, shared by every app this test process builds.
+
+    Each test has an app of its own, and each app would parse and compile every template
+    it renders again, which costs more than many tests. Jinja keeps a checksum of the
+    source with the code, so a template edited since is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill `bucket` with the code compiled for its template earlier, if any."""
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep the code just compiled for `bucket`'s template."""
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """A PostgreSQL database migrated to head once per run; tests empty it after use."""
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplates:
+    """The empty and demo SQLite templates of this test process."""
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"), build_app)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabase]:
+    """This test process's PostgreSQL database, migrated once (skipped without one)."""
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
-    url = make_url(POSTGRES_URL)
-    if url.drivername in ("postgres", "postgresql"):
-        url = url.set(drivername="postgresql+psycopg")
-    rendered = url.render_as_string(hide_password=False)
-    app = create_app(settings(rendered))
-    with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        db.engine.dispose()
-    return rendered
+    database = PostgresDatabase(POSTGRES_URL, build_app)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_newsroom() -> None:
+    """Ask for this (`demo_app` does) and the test's database starts with the demo newsroom."""
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty, migrated database for one test."""
+    """The URL of a migrated database for one test: empty, or the demo newsroom when asked."""
+    demo = "demo_newsroom" in request.fixturenames
     if request.param == "postgresql":
-        return str(request.getfixturevalue("postgres_url"))
-    return f"sqlite:///{tmp_path / 'newsweb-test.sqlite3'}"
+        postgres: PostgresDatabase = request.getfixturevalue("postgres")
+        return postgres.reset(demo=demo)
+    templates: SqliteTemplates = request.getfixturevalue("sqlite_templates")
+    return templates.copy_to(tmp_path / "newsweb-test.sqlite3", demo=demo)
 
 
 @pytest.fixture
 def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """Build apps on this test's database; the schema exists, the tables are empty."""
+    """Build apps on this test's database (empty, or the demo: see `database_url`)."""
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
         app = create_app(settings(database_url, **overrides))
-        if not apps and database_url.startswith("sqlite"):
-            with app.app_context():
-                db.create_all()
+        app.jinja_env.bytecode_cache = TEMPLATE_CODE
         apps.append(app)
         return app
 
@@ -80,10 +119,6 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     for app in apps:
         with app.app_context():
             db.session.remove()
-            if app is apps[0] and db.engine.dialect.name == "postgresql":
-                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-                with db.engine.begin() as connection:
-                    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.engine.dispose()
 
 
@@ -94,10 +129,8 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 
 
 @pytest.fixture
-def demo_app(app: Flask) -> Flask:
-    """An app with the demo newsroom loaded."""
-    with app.app_context():
-        load_demo(read_content())
+def demo_app(app: Flask, demo_newsroom: None) -> Flask:
+    """An app with the demo newsroom loaded (copied from the template, see `database_url`)."""
     return app
 
 
@@ -117,28 +150,6 @@ def demo_client(demo_app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A runner for the app's `flask` commands."""
     return app.test_cli_runner()
-
-
-@contextmanager
-def counting_statements(app: Flask) -> Iterator[list[str]]:
-    """Collect every SQL statement the app runs inside the block.
-
-    Transaction control (SQLite's explicit BEGIN) is left out: PostgreSQL's driver
-    begins implicitly, and the counts must mean the same on both.
-    """
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        if not args[2].startswith("BEGIN"):
-            statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def htmx(**extra: str) -> dict[str, str]:

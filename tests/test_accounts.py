@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from newsweb.config import DEFAULTS
 from newsweb.extensions import db
 from newsweb.models import Bookmark, User
 from tests.conftest import PASSWORD, Auth, create_user, csrf_token_in
@@ -44,6 +45,8 @@ def signed_in_as(client: FlaskClient) -> str | None:
 
 def test_register_creates_a_reader_and_signs_in(demo_client: FlaskClient, demo_app: Flask) -> None:
     """Registering stores a reader with a slow password hash and signs them in."""
+    # The production hash, not the cheap one the other tests use.
+    demo_app.config["PASSWORD_HASH_METHOD"] = DEFAULTS["PASSWORD_HASH_METHOD"]
     status, _ = register(demo_client)
     assert status == 303
     assert signed_in_as(demo_client) == "Nina New"
