@@ -17,8 +17,8 @@ from newsweb.extensions import db
 from newsweb.models import Category, Story, StoryStatus, Tool, Verdict
 from newsweb.models.clock import utcnow
 from tests import factories
-from tests.conftest import counting_statements
 from tests.html import elements
+from tests.statements import counted_get
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # 2026-W02 runs from Monday 5 to Sunday 11 January 2026.
@@ -332,9 +332,8 @@ def test_digest_statement_count_does_not_grow_with_the_week(
                     published_at=at,
                 )
             db.session.commit()
-        with counting_statements(app) as statements:
-            response = app.test_client().get(path)
+        count, response = counted_get(app, path)
         assert response.status_code == 200
         assert response.get_data(as_text=True).count("/news/story-0") == last
-        counts.append(len(statements))
+        counts.append(count)
     assert counts == [DIGEST_STATEMENTS[path]] * 2

@@ -9,9 +9,9 @@ import pytest
 import redis
 from flask import Flask
 
-from newsweb.demo.cli import load_demo, read_content
 from newsweb.extensions import db
-from tests.conftest import Auth, counting_statements, create_user, htmx
+from tests.conftest import Auth, create_user, htmx
+from tests.statements import counted_get
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -30,46 +30,35 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def cached_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+def cached_app(make_app: Callable[..., Flask], demo_newsroom: None) -> Iterator[Flask]:
     """The demo newsroom with the page cache on, over an empty test Redis database."""
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
-    app = make_app(PAGE_CACHE_URL=REDIS_URL)
-    with app.app_context():
-        load_demo(read_content())
-    yield app
+    yield make_app(PAGE_CACHE_URL=REDIS_URL)
     store.flushdb()
-
-
-def statements(app: Flask, path: str, **headers: str) -> tuple[int, str]:
-    """How many SQL statements a request runs, and the page it returns."""
-    client = app.test_client()
-    with counting_statements(app) as seen:
-        html = client.get(path, headers=headers).get_data(as_text=True)
-    return len(seen), html
 
 
 def test_second_anonymous_request_is_served_from_the_cache(cached_app: Flask) -> None:
     """The first request renders (queries); the same page again runs no SQL at all."""
-    first, page = statements(cached_app, "/tools")
-    second, again = statements(cached_app, "/tools")
+    first, page = counted_get(cached_app, "/tools")
+    second, again = counted_get(cached_app, "/tools")
     assert first > 0
     assert second == 0
-    assert again == page
+    assert again.text == page.text
 
 
 def test_pages_and_fragments_are_cached_apart(cached_app: Flask) -> None:
     """The htmx fragment of a URL is not served for the page, nor the reverse."""
-    statements(cached_app, "/?category=model")
-    _, fragment = statements(cached_app, "/?category=model", **htmx())
-    assert "<html" not in fragment
-    _, page = statements(cached_app, "/?category=model")
-    assert "<html" in page
+    counted_get(cached_app, "/?category=model")
+    _, fragment = counted_get(cached_app, "/?category=model", headers=htmx())
+    assert "<html" not in fragment.text
+    _, page = counted_get(cached_app, "/?category=model")
+    assert "<html" in page.text
 
 
 def test_an_editor_write_shows_on_the_next_request(cached_app: Flask) -> None:
     """Publishing bumps the generation: the cached front page is not served again."""
-    statements(cached_app, "/")
+    counted_get(cached_app, "/")
     create_user(cached_app, "ed@example.com", role="editor")
     editor = Auth(cached_app.test_client())
     editor.sign_in("ed@example.com")
@@ -88,20 +77,20 @@ def test_an_editor_write_shows_on_the_next_request(cached_app: Flask) -> None:
         },
     )
     assert response.status_code == 303, html
-    count, page = statements(cached_app, "/")
+    count, page = counted_get(cached_app, "/")
     assert count > 0
-    assert "Fresh off the press" in page
+    assert "Fresh off the press" in page.text
 
 
 def test_signed_in_readers_bypass_the_cache(cached_app: Flask) -> None:
     """A member's page is rendered for them (their name in it), never stored or served."""
-    statements(cached_app, "/tools")
+    counted_get(cached_app, "/tools")
     create_user(cached_app, "m@example.com", name="Mira Member")
     member = Auth(cached_app.test_client())
     member.sign_in("m@example.com")
     html = member.client.get("/tools").get_data(as_text=True)
     assert "Mira Member" in html
-    _, anonymous = statements(cached_app, "/tools")
-    assert "Mira Member" not in anonymous
+    _, anonymous = counted_get(cached_app, "/tools")
+    assert "Mira Member" not in anonymous.text
     with cached_app.app_context():
         db.session.remove()

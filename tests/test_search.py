@@ -12,7 +12,8 @@ from sqlalchemy import select
 from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Take, Tool
 from tests import factories
-from tests.conftest import counting_statements, htmx
+from tests.conftest import htmx
+from tests.statements import statements_for
 
 
 @pytest.fixture
@@ -189,10 +190,8 @@ def test_search_page_and_fragment(search_app: Flask) -> None:
 def test_search_runs_a_fixed_number_of_statements(search_app: Flask) -> None:
     """Categories, the ranking and the snippets, whatever the number of matches."""
     client = search_app.test_client()
-    with counting_statements(search_app) as few:
-        client.get("/search?q=funded")
+    few = statements_for(search_app, "/search?q=funded", client)
     with search_app.app_context():
         factories.more_stories(40)
-    with counting_statements(search_app) as many:
-        client.get("/search?q=says")
-    assert len(few) == len(many) == 3
+    many = statements_for(search_app, "/search?q=says", client)
+    assert few == many == 3

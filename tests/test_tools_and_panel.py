@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from newsweb.extensions import db
 from newsweb.models import Persona
 from tests import factories
-from tests.conftest import counting_statements, htmx
+from tests.conftest import htmx
 from tests.html import elements
+from tests.statements import counted_get
 
 
 @pytest.fixture
@@ -124,10 +125,10 @@ def test_persona_takes_page_with_more_takes(panel_client: FlaskClient) -> None:
     html = panel_client.get("/panel/the-skeptic").get_data(as_text=True)
     match = re.search(r'<a class="button" href="([^"]+)"[^>]*>More takes', html)
     assert match is not None
-    with counting_statements(panel_client.application) as statements:
-        fragment = panel_client.get(match.group(1).replace("&amp;", "&"), headers=htmx())
+    path = match.group(1).replace("&amp;", "&")
+    count, fragment = counted_get(panel_client.application, path, panel_client, headers=htmx())
     text = fragment.get_data(as_text=True)
-    assert len(statements) == 3  # persona, categories, takes: no verdicts for this block
+    assert count == 3  # persona, categories, takes: no verdicts for this block
     assert "<html" not in text
     assert re.findall(r'<h3><a href="/news/(story-\d+)', text) == ["story-000"]
 
