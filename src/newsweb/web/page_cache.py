@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any, ParamSpec, TypeVar
 
 import redis
 from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
+from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.clock import utcnow
 from newsweb.web.rendering import CHOOSING_HEADERS
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 GENERATION_KEY = "newsweb:pages:generation"
+# When scheduled stories go out (a sorted set of UNIX times): each time that passes is a
+# change readers see with no write at all, so it is part of every page's key.
+SCHEDULE_KEY = "newsweb:pages:scheduled"
 # What readers see: a committed change to any of these makes every cached page stale.
 CONTENT_MODELS = (Category, Persona, Story, Take, Tool, Verdict)
 
@@ -59,13 +64,17 @@ def _eligible() -> bool:
 
 
 def _key(client: redis.Redis) -> str:
-    generation = int(client.get(GENERATION_KEY) or 0)
+    now = utcnow().replace(tzinfo=UTC).timestamp()
+    pipeline = client.pipeline(transaction=False)
+    pipeline.get(GENERATION_KEY)
+    pipeline.zcount(SCHEDULE_KEY, "-inf", now)
+    generation, published = pipeline.execute()
     # The host is part of the page (canonical and feed URLs): a request naming another
     # host gets, and can only fill, an entry of its own.
     varies = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
     page = f"{request.host_url}|{request.full_path}|{varies}"
     digest = hashlib.sha256(page.encode()).hexdigest()
-    return f"newsweb:pages:{generation}:{digest}"
+    return f"newsweb:pages:{int(generation or 0)}.{published}:{digest}"
 
 
 def serve_cached() -> Response | None:
@@ -107,19 +116,36 @@ def note_content_changes(unit: Session, _context: object) -> None:
         unit.info["content_changed"] = True
 
 
+def read_schedule(unit: Session) -> None:
+    """Before a commit that changes content: note when its scheduled stories go out."""
+    if not has_app_context() or _client() is None:
+        return
+    unit.flush()
+    if unit.info.get("content_changed"):
+        upcoming = Story.status == StoryStatus.PUBLISHED, Story.published_at > utcnow()
+        times = unit.scalars(select(Story.published_at).where(*upcoming))
+        unit.info["schedule"] = [at.replace(tzinfo=UTC).timestamp() for at in times if at]
+
+
 def start_new_generation(unit: Session) -> None:
     """After a commit that changed content: every cached page is stale from the next request.
 
     Only a committed write moves the generation: a refused form, a preview, a rollback, a
     bookmark or a sign-in never does, whoever sends it.
     """
+    schedule = unit.info.pop("schedule", [])
     if not unit.info.pop("content_changed", False) or not has_app_context():
         return
     client = _client()
     if client is None:
         return
     try:
-        client.incr(GENERATION_KEY)
+        pipeline = client.pipeline()
+        pipeline.incr(GENERATION_KEY)
+        pipeline.delete(SCHEDULE_KEY)
+        if schedule:
+            pipeline.zadd(SCHEDULE_KEY, {str(n): at for n, at in enumerate(schedule)})
+        pipeline.execute()
     except redis.RedisError:
         current_app.logger.warning("page cache unavailable; pages may be stale for a minute")
 
@@ -127,6 +153,7 @@ def start_new_generation(unit: Session) -> None:
 def forget_content_changes(unit: Session) -> None:
     """After a rollback nothing was written: nothing to invalidate."""
     unit.info.pop("content_changed", None)
+    unit.info.pop("schedule", None)
 
 
 def _storable(response: Response) -> bool:
@@ -142,6 +169,7 @@ def connect(app: Flask) -> None:
     """Connect to Redis when REDIS_URL is set; without it the cache's hooks do nothing."""
     for name, listener in (
         ("after_flush", note_content_changes),
+        ("before_commit", read_schedule),
         ("after_commit", start_new_generation),
         ("after_rollback", forget_content_changes),
     ):
