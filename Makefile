@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app newsweb
 
-.PHONY: run test lint typecheck pytest install lock clean
+.PHONY: run test lint typecheck pytest install lock clean bench
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+# newsweb against a bare Flask app serving the same bytes, with wrk (scripts/bench.py).
+bench: install
+	$(BIN)/python scripts/bench.py
 
 test: lint typecheck pytest
 
