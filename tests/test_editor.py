@@ -67,6 +67,15 @@ def personas(app: Flask) -> list[Persona]:
         return list(db.session.scalars(select(Persona).order_by(Persona.position)))
 
 
+# The Skeptic's seat on the demo panel, counted from 0: the index of its take and verdict.
+SKEPTIC = 1
+
+
+def take_body(seat: int) -> str:
+    """The story form's field for the take of the persona in `seat` (0 sits first)."""
+    return f"takes-{seat}-body"
+
+
 def story_form(app: Flask, **fields: str) -> dict[str, str]:
     """A complete, valid new-story form, with a take from each persona, overridden by `fields`."""
     data = {
@@ -74,14 +83,15 @@ def story_form(app: Flask, **fields: str) -> dict[str, str]:
         "slug": "",
         "tool": "anthropic",
         "category": "policy",
-        "published_on": "",
+        "published_at": "",
         "dek": "The lab's first office in France will focus on public-sector customers.",
         "source_url": "https://www.anthropic.com/news",
         "body": "Anthropic said on **Monday** that it would open an office in Paris.",
         "action": "publish",
     }
-    for persona in personas(app):
-        data[f"take_{persona.id}"] = f"{persona.name} thinks about Paris."
+    for seat, persona in enumerate(personas(app)):
+        data[f"takes-{seat}-persona_id"] = str(persona.id)
+        data[take_body(seat)] = f"{persona.name} thinks about Paris."
     data.update(fields)
     return data
 
@@ -187,7 +197,7 @@ def test_draft_stays_off_the_front_page_until_published(editor: Auth, demo_app: 
 def test_future_date_keeps_a_published_story_hidden(editor: Auth, demo_app: Flask) -> None:
     """A story published with a future date is scheduled: hidden until its day."""
     tomorrow = (utcnow() + timedelta(days=2)).date().isoformat()
-    post_story(editor, published_on=tomorrow)
+    post_story(editor, published_at=tomorrow)
     reader = demo_app.test_client()
     assert reader.get("/news/anthropic-opens-a-paris-office").status_code == 404
     dashboard = editor.client.get("/editor?tab=scheduled").get_data(as_text=True)
@@ -204,9 +214,8 @@ def test_unpublish_takes_a_story_down(editor: Auth, demo_app: Flask) -> None:
 
 def test_empty_take_field_means_no_take(editor: Auth, demo_app: Flask) -> None:
     """Clearing a persona's field removes its take; the others stay."""
-    skeptic = personas(demo_app)[1]
     edit_url = post_story(editor).headers["Location"]  # type: ignore[attr-defined]
-    post_story(editor, edit_url, action="save", **{f"take_{skeptic.id}": "   "})
+    post_story(editor, edit_url, action="save", **{take_body(SKEPTIC): "   "})
     html = demo_app.test_client().get("/news/anthropic-opens-a-paris-office").get_data(as_text=True)
     names = re.findall(r'class="take__name" [^>]*><a [^>]*>([^<]+)</a>', html)
     assert names == ["The Founder", "The Futurist", "The Builder"]
@@ -265,8 +274,8 @@ def test_delete_story_after_confirmation(editor: Auth, demo_app: Flask, member: 
         ({"source_url": "javascript:alert(1)"}, "starting with https://"),
         ({"source_url": "ftp://files.example/x"}, "starting with https://"),
         ({"source_url": "data:text/html,hi"}, "starting with https://"),
-        ({"published_on": "2026-02-30"}, "Not a valid date"),
-        ({"published_on": "yesterday"}, "Not a valid date"),
+        ({"published_at": "2026-02-30"}, "Not a valid date"),
+        ({"published_at": "yesterday"}, "Not a valid date"),
         (
             {"slug": "general-atlantic-leads-1-1b-series-c-in-mistral-ai-at-8b-valuation"},
             "Another story already uses",
@@ -326,8 +335,8 @@ def test_xss_in_every_story_field_comes_out_inert(editor: Auth, demo_app: Flask)
         "dek": "Dek " + XSS,
         "body": "Body " + XSS + "\n\n[link](javascript:alert(1)) <a href='x' hx-get='/x'>a</a>",
     }
-    for persona in personas(demo_app):
-        fields[f"take_{persona.id}"] = f"Take {XSS}"
+    for seat in range(len(personas(demo_app))):
+        fields[take_body(seat)] = f"Take {XSS}"
     edit_url = post_story(editor, **fields).headers["Location"]  # type: ignore[attr-defined]
     reader = demo_app.test_client()
     pages = [
@@ -410,9 +419,10 @@ def tool_form(app: Flask, **fields: str) -> dict[str, str]:
         "category": "model",
         "pricing": "Free",
     }
-    for persona in personas(app):
-        data[f"verdict_{persona.id}"] = "ship"
-        data[f"verdict_take_{persona.id}"] = f"{persona.name} likes it."
+    for seat, persona in enumerate(personas(app)):
+        data[f"verdicts-{seat}-persona_id"] = str(persona.id)
+        data[f"verdicts-{seat}-ship"] = "ship"
+        data[f"verdicts-{seat}-body"] = f"{persona.name} likes it."
     data.update(fields)
     return data
 
@@ -427,9 +437,8 @@ def test_tool_with_verdicts_shows_on_its_page(editor: Auth, demo_app: Flask) -> 
 
 def test_verdict_needs_its_take(editor: Auth, demo_app: Flask) -> None:
     """A ship or skip call without a take is refused beside the take field."""
-    skeptic = personas(demo_app)[1]
     data = tool_form(
-        demo_app, csrf_token=editor.token("/editor/tools/new"), **{f"verdict_take_{skeptic.id}": ""}
+        demo_app, csrf_token=editor.token("/editor/tools/new"), **{f"verdicts-{SKEPTIC}-body": ""}
     )
     response = editor.client.post("/editor/tools/new", data=data)
     assert response.status_code == 422
@@ -506,10 +515,9 @@ def test_every_save_writes_one_revision(editor: Auth, demo_app: Flask) -> None:
 
 def test_crlf_from_textareas_is_not_a_change(editor: Auth, demo_app: Flask) -> None:
     """Browsers send CRLF in textareas: saving unchanged text records no change to it."""
-    skeptic = personas(demo_app)[1]
     two_paragraphs = "First paragraph.\r\n\r\nSecond paragraph."
     edit_url = post_story(
-        editor, body=two_paragraphs, **{f"take_{skeptic.id}": two_paragraphs}
+        editor, body=two_paragraphs, **{take_body(SKEPTIC): two_paragraphs}
     ).headers["Location"]  # type: ignore[attr-defined]
     post_story(
         editor,
@@ -517,7 +525,7 @@ def test_crlf_from_textareas_is_not_a_change(editor: Auth, demo_app: Flask) -> N
         action="save",
         body=two_paragraphs,
         dek="Only the dek changes.",
-        **{f"take_{skeptic.id}": two_paragraphs},
+        **{take_body(SKEPTIC): two_paragraphs},
     )
     with demo_app.app_context():
         newest = db.session.scalars(select(Revision).order_by(Revision.id.desc())).first()

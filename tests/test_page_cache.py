@@ -63,7 +63,10 @@ def test_an_editor_write_shows_on_the_next_request(cached_app: Flask) -> None:
     editor = Auth(cached_app.test_client())
     editor.sign_in("ed@example.com")
     html = editor.client.get("/editor/stories/new").get_data(as_text=True)
-    takes = dict.fromkeys(("take_1", "take_2", "take_3", "take_4"), "A take.")
+    takes = {}
+    for seat, persona_id in enumerate((1, 2, 3, 4)):
+        takes[f"takes-{seat}-persona_id"] = str(persona_id)
+        takes[f"takes-{seat}-body"] = "A take."
     response = editor.client.post(
         "/editor/stories/new",
         data={

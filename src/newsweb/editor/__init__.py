@@ -1,6 +1,6 @@
 """The newsroom: editors write stories and takes, tools and verdicts, and personas."""
 
-from newsweb.editor import catalog, stories, users
+from newsweb.editor import categories, personas, stories, tools, users
 from newsweb.editor.blueprint import blueprint
 
-__all__ = ["blueprint", "catalog", "stories", "users"]
+__all__ = ["blueprint", "categories", "personas", "stories", "tools", "users"]

@@ -1,28 +1,40 @@
 """The newsroom's forms: stories with their takes, tools with their verdicts, personas,
-categories, and users' roles."""
+categories, and users' roles. Each form validates itself, uniqueness included, and fills
+its model with `populate_obj`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from wtforms import (
-    DateField,
     Field,
+    FormField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
 
+from newsweb.editor import queries
+from newsweb.editor.fields import CallField, DayField, ItemMenu, LinesField, PanelField
 from newsweb.forms import Form, options
-from newsweb.models import Persona, Role
+from newsweb.lookups import all_categories, personas_in_order
+from newsweb.models import Category, Persona, Role, Story, Take, Tool, User, Verdict
+from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_RULE = Regexp(SLUG_PATTERN, message="Use lowercase letters, digits and single hyphens.")
 TAKE_LIMIT = 5000
+Item = Story | Tool | Persona | Category
 
 
 def web_address(form: Form, field: Field) -> None:
@@ -34,168 +46,327 @@ def web_address(form: Form, field: Field) -> None:
         raise ValidationError("Use a full web address starting with https:// (or http://).")
 
 
-class StoryForm(Form):
-    """A story and, in `take_<persona id>` fields added per persona, the panel's takes."""
+def slug_shape(form: Form, field: Field) -> None:
+    """Refuse a slug that is not lowercase words joined by hyphens; blank is allowed."""
+    if field.data and not is_slug(field.data):
+        raise ValidationError(SLUG_MESSAGE)
 
-    title = StringField("Title", [InputRequired("Every story needs a title."), Length(max=200)])
+
+def _strip(value: object) -> object:
+    """Drop a text's surrounding whitespace; a text field that was not sent holds ''."""
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+class NewsroomForm(Form):
+    """A newsroom form: every text field is stripped of surrounding whitespace, once, here."""
+
+    # Fields that describe the request rather than the model: `populate_obj` skips them.
+    not_stored: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta(Form.Meta):
+        """Give every text field the stripping filter (after the newline one)."""
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            """Bind a field as the base form does, then add `_strip` to a text field."""
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):
+                field.filters = (*field.filters, _strip)
+            return field
+
+    def populate_obj(self, obj: Any) -> None:
+        """Copy every stored field onto `obj`."""
+        for name, field in self._fields.items():
+            if name not in self.not_stored:
+                field.populate_obj(obj, name)
+
+
+class ItemForm(NewsroomForm):
+    """A form for one item with a slug: the stored one it edits (`obj`), or a new one.
+
+    A blank slug is made from `slug_source` (the name or title); the slug, typed or made,
+    must be one no other item of the kind uses.
+    """
+
+    model: ClassVar[type[Item]]
+    noun: ClassVar[str]
+    slug_source: ClassVar[str] = "name"
+
+    slug: StringField
+
+    def __init__(self, *args: Any, obj: Item | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, obj=obj, **kwargs)
+        self.item_id = obj.id if obj is not None else None
+
+    def chosen_slug(self) -> str:
+        """The slug typed, or one made from the name (or title) when it is blank."""
+        return self.slug.data or slug_from(self[self.slug_source].data or "")
+
+    def validate_slug(self, field: Field) -> None:
+        """Refuse a slug another item of the kind already uses."""
+        slug = self.chosen_slug()
+        if not field.errors and queries.slug_taken(self.model, slug, self.item_id):
+            raise ValidationError(f"Another {self.noun} already uses the slug “{slug}”.")
+
+    def populate_obj(self, obj: Any) -> None:
+        """Copy the fields onto `obj`, with the slug typed or made."""
+        super().populate_obj(obj)
+        obj.slug = self.chosen_slug()
+
+
+class NamedItemForm(ItemForm):
+    """An item whose name is unique too (personas, categories)."""
+
+    model: ClassVar[type[Persona] | type[Category]]
+
+    def validate_name(self, field: Field) -> None:
+        """Refuse a name another item of the kind already has."""
+        # The base form refuses control characters after this; no row holds one, and
+        # PostgreSQL cannot even compare against NUL, so there is nothing to look up.
+        if field.errors or has_control_characters(field.data):
+            return
+        if queries.name_taken(self.model, field.data, self.item_id):
+            raise ValidationError(f"Another {self.noun} already has this name.")
+
+
+def _category_menu() -> ItemMenu:
+    """The menu of categories a tool or story is filed under."""
+    return ItemMenu(
+        "Category",
+        [InputRequired("Pick a category.")],
+        items=all_categories,
+        placeholder="Choose a category…",
+    )
+
+
+# ---------------------------------------------------------------- the panel's sub-forms
+
+
+class PanelEntryForm(NewsroomForm):
+    """One persona's entry in a PanelField; it is part of a bigger form, with its token."""
+
+    persona_id = IntegerField(widget=HiddenInput())
+    persona: Persona
+
+    class Meta(NewsroomForm.Meta):
+        """The enclosing form carries the CSRF token."""
+
+        csrf = False
+
+
+class TakeForm(PanelEntryForm):
+    """One persona's take on a story; blank means no take."""
+
+    body = TextAreaField(
+        "Take",
+        [Length(max=TAKE_LIMIT)],
+        description="Plain text; a blank line starts a new paragraph. Empty means no take.",
+    )
+
+    def seat(self, persona: Persona) -> None:
+        """Label the take "<name>: <lens>"."""
+        self.persona = persona
+        self.body.label.text = f"{persona.name}: {persona.lens}"
+
+    def is_blank(self) -> bool:
+        """Whether the persona has no take."""
+        return not self.body.data
+
+    def new_row(self, persona: Persona) -> Take:
+        """A take for `persona`, to fill in."""
+        return Take(persona=persona)
+
+
+class VerdictForm(PanelEntryForm):
+    """One persona's ship-or-skip call on a tool, with its take; no call means no verdict."""
+
+    ship = CallField()
+    body = TextAreaField("Take", [Length(max=TAKE_LIMIT)])
+
+    def seat(self, persona: Persona) -> None:
+        """Label the fields with the persona's name."""
+        self.persona = persona
+        self.ship.label.text = f"{persona.name}'s call"
+        self.body.label.text = f"{persona.name}'s take"
+
+    def validate_body(self, field: Field) -> None:
+        """A ship or skip call needs its take."""
+        if self.ship.data and not field.data:
+            raise ValidationError("A ship or skip call needs its take.")
+
+    def is_blank(self) -> bool:
+        """Whether the persona has no verdict."""
+        return not self.ship.data
+
+    def new_row(self, persona: Persona) -> Verdict:
+        """A verdict by `persona`, to fill in."""
+        return Verdict(persona=persona)
+
+
+# ---------------------------------------------------------------- stories
+
+
+class StoryForm(ItemForm):
+    """A story and the panel's takes on it, one per persona in panel order."""
+
+    model = Story
+    noun = "story"
+    slug_source = "title"
+    not_stored = frozenset({"new_tool_name", "new_tool_website", "published_at"})
+
+    title = StringField("Title", [DataRequired("Every story needs a title."), Length(max=200)])
     slug = StringField(
         "Slug",
-        [Optional(), Length(max=200), SLUG_RULE],
+        [Length(max=200), slug_shape],
         description="The story's address: /news/<slug>. Leave blank to make one from the title.",
     )
-    tool = SelectField("Tool")
+    tool = ItemMenu("Tool", items=queries.tools, placeholder="Choose a tool…")
     new_tool_name = StringField(
         "Or add a new tool", [Optional(), Length(max=120)], description="Its name."
     )
     # No Optional(): it would stop validate_new_tool_website from running on a blank field.
     new_tool_website = URLField("New tool's website", [Length(max=500), web_address])
-    category = SelectField("Category", validators=[InputRequired("Pick a category.")])
-    published_on = DateField(
+    category = _category_menu()
+    # The day alone does not say when a story goes out: the button pressed does too, so
+    # the view applies it (see publishing.apply_action).
+    published_at = DayField(
         "Publication date",
         [Optional()],
         description="Blank or today publishes now; a future date keeps it hidden until then.",
     )
-    dek = TextAreaField(
-        "Dek", [InputRequired("Sum the story up in a paragraph."), Length(max=1000)]
-    )
+    dek = TextAreaField("Dek", [DataRequired("Sum the story up in a paragraph."), Length(max=1000)])
     source_url = URLField("Original source", [Optional(), Length(max=500), web_address])
     body = TextAreaField("Body (Markdown)", [Optional(), Length(max=100_000)])
+    takes = PanelField(FormField(TakeForm))
+
+    def __init__(self, *args: Any, obj: Story | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, obj=obj, **kwargs)
+        self.takes.seat(personas_in_order())
 
     def validate_tool(self, field: Field) -> None:
         """Ask for a tool: an existing one or the name of a new one."""
-        if not field.data and not (self.new_tool_name.data or "").strip():
+        if not field.data and not self.new_tool_name.data:
             raise ValidationError("Pick the tool this story is about, or name a new one.")
+
+    def validate_new_tool_name(self, field: Field) -> None:
+        """A new tool must be new: one whose slug is taken is covered already."""
+        if not self.tool.data and queries.slug_taken(Tool, slug_from(field.data), None):
+            raise ValidationError(f"We already cover {field.data}: pick it from the menu.")
 
     def validate_new_tool_website(self, field: Field) -> None:
         """A new tool needs its website."""
-        naming_new_tool = not self.tool.data and (self.new_tool_name.data or "").strip()
-        if naming_new_tool and not (field.data or "").strip():
+        if not self.tool.data and self.new_tool_name.data and not field.data:
             raise ValidationError("Give the new tool's website.")
 
-    def take_fields(self, personas: list[Persona]) -> list[tuple[Persona, Field]]:
-        """Each persona with its take field, in panel order."""
-        return [(persona, self[take_field_name(persona)]) for persona in personas]
+    def populate_obj(self, obj: Any) -> None:
+        """Fill the story; a tool named instead of chosen is made here, in its category."""
+        super().populate_obj(obj)
+        if obj.tool is None:
+            name = self.new_tool_name.data
+            obj.tool = Tool(
+                name=name,
+                slug=slug_from(name),
+                tagline="",
+                website=self.new_tool_website.data,
+                category=obj.category,
+            )
 
 
-def take_field_name(persona: Persona) -> str:
-    """The form field that holds `persona`'s take."""
-    return f"take_{persona.id}"
+# ---------------------------------------------------------------- tools, personas, categories
 
 
-def story_form_for(personas: list[Persona], **kwargs: Any) -> StoryForm:
-    """A story form with one take field per persona, in panel order."""
+class ToolForm(ItemForm):
+    """A tool and the panel's verdicts on it, one per persona in panel order."""
 
-    class PanelStoryForm(StoryForm):
-        pass
+    model = Tool
+    noun = "tool"
 
-    for persona in personas:
-        setattr(
-            PanelStoryForm,
-            take_field_name(persona),
-            TextAreaField(
-                f"{persona.name}: {persona.lens}",
-                [Optional(), Length(max=TAKE_LIMIT)],
-                description="Plain text; a blank line starts a new paragraph. Empty means no take.",
-            ),
-        )
-    return PanelStoryForm(**kwargs)
-
-
-VERDICT_CHOICES = options([("", "No verdict"), ("ship", "Ship"), ("skip", "Skip")])
-
-
-class ToolForm(Form):
-    """A tool and, in `verdict_<id>` / `verdict_take_<id>` fields per persona, the panel's calls."""
-
-    name = StringField("Name", [InputRequired("Every tool needs a name."), Length(max=120)])
+    name = StringField("Name", [DataRequired("Every tool needs a name."), Length(max=120)])
     slug = StringField(
         "Slug",
-        [Optional(), Length(max=80), SLUG_RULE],
+        [Length(max=80), slug_shape],
         description="The tool's address: /tools/<slug>. Leave blank to make one from the name.",
     )
-    tagline = StringField("Tagline", [InputRequired("One line on what it is."), Length(max=200)])
+    tagline = StringField("Tagline", [DataRequired("One line on what it is."), Length(max=200)])
     description = TextAreaField("Description (Markdown)", [Optional(), Length(max=20_000)])
-    website = URLField(
-        "Website", [InputRequired("Give its website."), Length(max=500), web_address]
-    )
-    category = SelectField("Category", validators=[InputRequired("Pick a category.")])
+    website = URLField("Website", [DataRequired("Give its website."), Length(max=500), web_address])
+    category = _category_menu()
     pricing = StringField("Pricing", [Optional(), Length(max=200)])
+    verdicts = PanelField(FormField(VerdictForm))
 
-    def verdict_fields(self, personas: list[Persona]) -> list[tuple[Persona, Field, Field]]:
-        """Each persona with its ship/skip and take fields, in panel order."""
-        return [
-            (persona, self[f"verdict_{persona.id}"], self[f"verdict_take_{persona.id}"])
-            for persona in personas
-        ]
-
-    def verdicts_complete(self, personas: list[Persona]) -> bool:
-        """Flag a ship or skip call given without its take; True when there is none."""
-        complete = True
-        for _persona, call, take in self.verdict_fields(personas):
-            if call.data and not (take.data or "").strip():
-                take.errors = [*take.errors, "A ship or skip call needs its take."]
-                complete = False
-        return complete
+    def __init__(self, *args: Any, obj: Tool | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, obj=obj, **kwargs)
+        self.verdicts.seat(personas_in_order())
 
 
-def tool_form_for(personas: list[Persona], **kwargs: Any) -> ToolForm:
-    """A tool form with a verdict and take field per persona, in panel order."""
-
-    class PanelToolForm(ToolForm):
-        pass
-
-    for persona in personas:
-        setattr(
-            PanelToolForm,
-            f"verdict_{persona.id}",
-            SelectField(f"{persona.name}'s call", choices=VERDICT_CHOICES, default=""),
-        )
-        setattr(
-            PanelToolForm,
-            f"verdict_take_{persona.id}",
-            TextAreaField(f"{persona.name}'s take", [Optional(), Length(max=TAKE_LIMIT)]),
-        )
-    return PanelToolForm(**kwargs)
-
-
-class PersonaForm(Form):
+class PersonaForm(NamedItemForm):
     """A panelist."""
 
-    name = StringField("Name", [InputRequired("Every panelist needs a name."), Length(max=80)])
+    model = Persona
+    noun = "persona"
+
+    name = StringField("Name", [DataRequired("Every panelist needs a name."), Length(max=80)])
     slug = StringField(
         "Slug",
-        [Optional(), Length(max=80), SLUG_RULE],
+        [Length(max=80), slug_shape],
         description="The persona's address: /panel/<slug>. Leave blank to make one from the name.",
     )
-    lens = StringField(
-        "Lens", [InputRequired("Name the lens, e.g. Reality Check."), Length(max=80)]
-    )
+    lens = StringField("Lens", [DataRequired("Name the lens, e.g. Reality Check."), Length(max=80)])
     motto = StringField("Motto", [Optional(), Length(max=200)])
     profile = TextAreaField("Profile", [Optional(), Length(max=5000)])
-    excited_by = TextAreaField(
+    excited_by = LinesField(
         "Gets excited about", [Optional(), Length(max=2000)], description="One per line."
     )
-    tired_of = TextAreaField(
-        "Tired of", [Optional(), Length(max=2000)], description="One per line."
-    )
+    tired_of = LinesField("Tired of", [Optional(), Length(max=2000)], description="One per line.")
+    # A new panelist takes the next free seat unless the editor picks another.
     position = IntegerField(
         "Panel order",
         [InputRequired("Give a position: 1 sits first."), NumberRange(min=1, max=1000)],
+        default=queries.next_seat,
     )
 
 
-class CategoryForm(Form):
+class CategoryForm(NamedItemForm):
     """A beat the newsroom covers."""
 
-    name = StringField("Name", [InputRequired("Every category needs a name."), Length(max=60)])
+    model = Category
+    noun = "category"
+
+    name = StringField("Name", [DataRequired("Every category needs a name."), Length(max=60)])
     slug = StringField(
         "Slug",
-        [Optional(), Length(max=80), SLUG_RULE],
+        [Length(max=80), slug_shape],
         description="Used in /?category=<slug>. Leave blank to make one from the name.",
     )
 
 
-class RoleForm(Form):
-    """An admin's change of one user's role."""
+# ---------------------------------------------------------------- users
 
-    role = SelectField("Role", choices=options((role.value, role.value.title()) for role in Role))
+
+class RoleForm(NewsroomForm):
+    """An admin's change of one user's role; the last admin keeps theirs."""
+
+    CHOOSE = "Pick reader, editor or admin."
+
+    role = SelectField(
+        "Role",
+        choices=options((role.value, role.value.title()) for role in Role),
+        coerce=Role,
+        invalid_value_message=CHOOSE,
+        invalid_choice_message=CHOOSE,
+    )
+
+    def __init__(self, *args: Any, obj: User, **kwargs: Any) -> None:
+        super().__init__(*args, obj=obj, **kwargs)
+        self.person = obj
+
+    def validate_role(self, field: Field) -> None:
+        """Refuse to take the role away from the last admin."""
+        if field.errors:
+            return
+        leaving = self.person.role == Role.ADMIN and field.data != Role.ADMIN
+        if leaving and queries.admin_count() <= 1:
+            raise ValidationError(
+                f"{self.person.email} is the last admin; make someone else admin first."
+            )

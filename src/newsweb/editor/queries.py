@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 
-from slugify import slugify
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models import Category, Persona, Role, Story, StoryStatus, Take, Tool, User, Verdict
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor, older_than, split_page
+from newsweb.text import like_pattern
 
 # Dashboard tabs: which stories each shows.
 TABS = {"all": "All", "drafts": "Drafts", "scheduled": "Scheduled", "published": "Published"}
-# A story dated today or undated is published now; another date means that day at this time.
-PUBLISH_TIME = time(8, 0)
-
-
-def personas() -> list[Persona]:
-    """The panel in order."""
-    return list(db.session.scalars(select(Persona).order_by(*Persona.panel_order())))
 
 
 def tools() -> list[Tool]:
@@ -39,12 +32,6 @@ def _in_tab(stmt: Select[Story], tab: str, now: datetime) -> Select[Story]:
     if tab == "published":
         return stmt.where(published, Story.published_at <= now)
     return stmt
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @dataclass(frozen=True)
@@ -93,44 +80,29 @@ def tab_counts() -> dict[str, int]:
     return dict(zip(TABS, (int(n) for n in row), strict=True))
 
 
-def story_for_editing(story_id: int) -> tuple[Story, list[Take]] | None:
-    """A story with its tool and category, and its takes with their personas."""
-    story = db.session.scalars(
+def story_for_editing(story_id: int) -> Story | None:
+    """A story with its tool, its category, and its takes with their personas."""
+    return db.session.scalars(
         select(Story)
-        .options(joinedload(Story.tool), joinedload(Story.category))
+        .options(
+            joinedload(Story.tool),
+            joinedload(Story.category),
+            selectinload(Story.takes).joinedload(Take.persona),
+        )
         .where(Story.id == story_id)
     ).first()
-    if story is None:
-        return None
-    takes = list(
-        db.session.scalars(
-            select(Take)
-            .join(Take.persona)
-            .options(contains_eager(Take.persona))
-            .where(Take.story_id == story.id)
-            .order_by(Persona.position)
-        )
-    )
-    return story, takes
 
 
-def tool_for_editing(slug: str) -> tuple[Tool, list[Verdict]] | None:
+def tool_for_editing(slug: str) -> Tool | None:
     """A tool with its category, and its verdicts with their personas."""
-    tool = db.session.scalars(
-        select(Tool).options(joinedload(Tool.category)).where(Tool.slug == slug)
-    ).first()
-    if tool is None:
-        return None
-    verdicts = list(
-        db.session.scalars(
-            select(Verdict)
-            .join(Verdict.persona)
-            .options(contains_eager(Verdict.persona))
-            .where(Verdict.tool_id == tool.id)
-            .order_by(Persona.position)
+    return db.session.scalars(
+        select(Tool)
+        .options(
+            joinedload(Tool.category),
+            selectinload(Tool.verdicts).joinedload(Verdict.persona),
         )
-    )
-    return tool, verdicts
+        .where(Tool.slug == slug)
+    ).first()
 
 
 def slug_taken(
@@ -153,18 +125,6 @@ def name_taken(
     return db.session.scalar(stmt) is not None
 
 
-def slug_from(text: str) -> str:
-    """A URL slug made from a title or name."""
-    return slugify(text, max_length=80, word_boundary=True) or "untitled"
-
-
-def publication_time(day: date | None, *, now: datetime) -> datetime:
-    """When a story dated `day` goes out: now for today or no date, else that day."""
-    if day is None or day == now.date():
-        return now
-    return datetime.combine(day, PUBLISH_TIME)
-
-
 def count_stories_using(*, tool: Tool | None = None, category: Category | None = None) -> int:
     """How many stories are about `tool` or filed under `category`."""
     stmt = select(func.count(Story.id))
@@ -173,3 +133,40 @@ def count_stories_using(*, tool: Tool | None = None, category: Category | None =
     if category is not None:
         stmt = stmt.where(Story.category_id == category.id)
     return db.session.scalar(stmt) or 0
+
+
+def count_tools_in(category: Category) -> int:
+    """How many tools are filed under `category`."""
+    stmt = select(func.count(Tool.id)).where(Tool.category_id == category.id)
+    return db.session.scalar(stmt) or 0
+
+
+def count_panel_work(persona: Persona) -> tuple[int, int]:
+    """How many takes and how many verdicts `persona` has given, in one statement."""
+    takes = select(func.count(Take.id)).where(Take.persona_id == persona.id).scalar_subquery()
+    verdicts = (
+        select(func.count(Verdict.id)).where(Verdict.persona_id == persona.id).scalar_subquery()
+    )
+    row = db.session.execute(select(takes, verdicts)).one()
+    return int(row[0]), int(row[1])
+
+
+def next_seat() -> int:
+    """The panel position after the last one taken: where a new persona sits."""
+    return (db.session.scalar(select(func.max(Persona.position))) or 0) + 1
+
+
+def people_staff_first(limit: int) -> list[User]:
+    """Up to `limit` accounts: editors and admins first, then readers, each by email."""
+    staff_first = (User.role == Role.READER, User.email)
+    return list(db.session.scalars(select(User).order_by(*staff_first).limit(limit)))
+
+
+def user_by_id(user_id: int) -> User | None:
+    """The account with this id, if any."""
+    return db.session.get(User, user_id)
+
+
+def admin_count() -> int:
+    """How many admins there are."""
+    return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN)) or 0

@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from newsweb.access import signed_in_user
 from newsweb.extensions import db
-from newsweb.models import ItemKind, Persona, Revision, Story, Take, Tool, User, Verdict
+from newsweb.models import ItemKind, Persona, Revision, Story, Tool, User, Verdict
 
 Snapshot = dict[str, Any]
+Recorded = Story | Tool | Persona
 
 
-def story_snapshot(story: Story, takes: list[Take]) -> Snapshot:
+@contextmanager
+def recorded(item: Recorded) -> Iterator[None]:
+    """Record one revision of `item` by the signed-in editor: what the block changes in it.
+
+    A new item (no id yet) is added to the session, and every field it has counts as a
+    change. The caller commits.
+    """
+    before = snapshot(item) if item.id is not None else {}
+    yield
+    db.session.add(item)
+    db.session.flush()
+    record(_kind(item), item.id, _label(item), signed_in_user(), before, snapshot(item))
+
+
+def delete(item: Recorded) -> None:
+    """Delete `item`, recording that the signed-in editor did: every field goes to nothing.
+
+    The caller commits.
+    """
+    record(_kind(item), item.id, _label(item), signed_in_user(), snapshot(item), {})
+    db.session.delete(item)
+
+
+def history_of(item: Recorded) -> list[Revision]:
+    """Every revision of `item`, newest first, with who made it."""
+    return history(_kind(item), item.id)
+
+
+def snapshot(item: Recorded) -> Snapshot:
+    """The fields of `item` an editor can change, by their labels."""
+    if isinstance(item, Story):
+        return story_snapshot(item)
+    if isinstance(item, Tool):
+        return tool_snapshot(item)
+    return persona_snapshot(item)
+
+
+def _kind(item: Recorded) -> ItemKind:
+    if isinstance(item, Story):
+        return ItemKind.STORY
+    return ItemKind.TOOL if isinstance(item, Tool) else ItemKind.PERSONA
+
+
+def _label(item: Recorded) -> str:
+    return item.title if isinstance(item, Story) else item.name
+
+
+def story_snapshot(story: Story) -> Snapshot:
     """The fields of a story an editor can change, by their labels, takes included."""
     return {
         "Title": story.title,
@@ -28,11 +78,11 @@ def story_snapshot(story: Story, takes: list[Take]) -> Snapshot:
         "Dek": story.dek,
         "Original source": story.source_url or None,
         "Body": story.body or None,
-        **{f"Take: {take.persona.name}": take.body for take in takes},
+        **{f"Take: {take.persona.name}": take.body for take in story.takes},
     }
 
 
-def tool_snapshot(tool: Tool, verdicts: list[Verdict]) -> Snapshot:
+def tool_snapshot(tool: Tool) -> Snapshot:
     """The fields of a tool an editor can change, its verdicts included."""
     return {
         "Name": tool.name,
@@ -42,7 +92,7 @@ def tool_snapshot(tool: Tool, verdicts: list[Verdict]) -> Snapshot:
         "Website": tool.website,
         "Category": tool.category.name,
         "Pricing": tool.pricing or None,
-        **{f"Verdict: {verdict.persona.name}": _verdict_text(verdict) for verdict in verdicts},
+        **{f"Verdict: {verdict.persona.name}": _verdict_text(verdict) for verdict in tool.verdicts},
     }
 
 
@@ -85,13 +135,6 @@ def record(
     )
     db.session.add(revision)
     return revision
-
-
-def record_deletion(
-    kind: ItemKind, item_id: int, label: str, user: User, last: Snapshot
-) -> Revision | None:
-    """Record that an item was deleted: every field goes from its last value to nothing."""
-    return record(kind, item_id, label, user, last, {})
 
 
 def history(kind: ItemKind, item_id: int) -> list[Revision]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
-from sqlalchemy import func, select
+from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
+from newsweb.editor import queries
 from newsweb.editor.blueprint import blueprint, require_admin
 from newsweb.editor.forms import RoleForm
-from newsweb.extensions import db
-from newsweb.models import Role, User
+from newsweb.editor.responses import found, saved
 from newsweb.web.rendering import render
 
-INVALID = 422
 USERS_SHOWN = 500
 
 
@@ -20,32 +18,18 @@ USERS_SHOWN = 500
 def users() -> str:
     """`/editor/users` (admins): everyone with an account, staff first, and their roles."""
     require_admin()
-    staff_first = (User.role == Role.READER, User.email)
-    people = list(db.session.scalars(select(User).order_by(*staff_first).limit(USERS_SHOWN)))
-    return render(
-        "editor/users.html",
-        people=people,
-        forms={u.id: RoleForm(role=u.role.value) for u in people},
-    )
+    people = queries.people_staff_first(USERS_SHOWN)
+    return render("editor/users.html", people=people, forms={u.id: RoleForm(obj=u) for u in people})
 
 
 @blueprint.post("/users/<id:user_id>/role")
-def set_role(user_id: int) -> Response | tuple[str, int]:
+def set_role(user_id: int) -> Response:
     """`POST /editor/users/<id>/role` (admins): change a user's role; the last admin stays."""
     require_admin()
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404, description="There is no user with that number.")
-    form = RoleForm()
+    person = found(queries.user_by_id(user_id), "There is no user with that number.")
+    form = RoleForm(obj=person)
     if not form.validate():
-        flash("Pick reader, editor or admin.", "error")
+        flash(" ".join(form.role.errors), "error")
         return redirect(url_for("editor.users"), code=303)
-    new_role = Role(form.role.data)
-    admins = db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN)) or 0
-    if person.role == Role.ADMIN and new_role != Role.ADMIN and admins <= 1:
-        flash(f"{person.email} is the last admin; make someone else admin first.", "error")
-        return redirect(url_for("editor.users"), code=303)
-    person.role = new_role
-    db.session.commit()
-    flash(f"{person.email} is now {new_role.value}.", "success")
-    return redirect(url_for("editor.users"), code=303)
+    form.populate_obj(person)
+    return saved(f"{person.email} is now {person.role.value}.", url_for("editor.users"))
