@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
 from newsweb.extensions import db
-from newsweb.models import Bookmark, Persona, Revision, Role, Story, Tool, User
+from newsweb.models import Bookmark, Persona, Revision, Role, Story, Take, Tool, User, Verdict
 from newsweb.models.clock import utcnow
 from tests.conftest import Auth, create_user, htmx
 from tests.html import unsafe_markup
@@ -533,3 +535,214 @@ def test_crlf_from_textareas_is_not_a_change(editor: Auth, demo_app: Flask) -> N
         assert list(newest.changes) == ["Dek"]
         story = db.session.scalars(select(Story).where(Story.id == newest.item_id)).one()
         assert "\r" not in story.body
+
+
+# ------------------------------------------------------------------ forms fill and read models
+
+
+class SubmittedValues(HTMLParser):
+    """What a browser submits from a page's forms: each field's current value, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.textarea: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Take an input's value, a selected option, or open a select or textarea."""
+        attr = {name: value or "" for name, value in attrs}
+        if tag == "input" and attr.get("type") not in ("submit", "search") and "name" in attr:
+            self.values.append((attr["name"], attr.get("value", "")))
+        elif tag == "select":
+            self.select = attr.get("name")
+        elif tag == "option" and self.select and "selected" in attr:
+            self.values.append((self.select, attr.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = (attr["name"], [])
+
+    def handle_data(self, data: str) -> None:
+        """Collect a textarea's text."""
+        if self.textarea is not None:
+            self.textarea[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close a select or a textarea (whose leading newline a browser drops)."""
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            self.values.append((name, "".join(text).removeprefix("\r\n").removeprefix("\n")))
+            self.textarea = None
+
+
+def submitted(html: str) -> dict[str, str]:
+    """The fields a browser would send from `html`'s forms, as they stand."""
+    parser = SubmittedValues()
+    parser.feed(html)
+    return dict(parser.values)
+
+
+def revision_count(app: Flask) -> int:
+    """How many revisions are recorded."""
+    with app.app_context():
+        return db.session.scalar(select(func.count(Revision.id))) or 0
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        (
+            "/editor/stories/1/edit",
+            {"action": "save"},
+        ),
+        ("/editor/tools/mistral-ai/edit", {}),
+        ("/editor/personas/the-skeptic/edit", {}),
+        ("/editor/categories/funding/edit", {}),
+    ],
+)
+def test_an_edit_page_sent_back_unchanged_changes_nothing(
+    editor: Auth, demo_app: Flask, path: str, extra: dict[str, str]
+) -> None:
+    """Every field shows the stored value (dates, menus, lists, takes and verdicts), so
+    saving the page as it stands changes nothing but surrounding whitespace (the demo's
+    texts may end in a newline a save trims), and saving it again records no change."""
+    for _save in range(2):
+        page = editor.client.get(path)
+        assert page.status_code == 200
+        before = revision_count(demo_app)
+        data = {**submitted(page.get_data(as_text=True)), **extra}
+        response = editor.client.post(path, data=data)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        with demo_app.app_context():
+            added = db.session.scalars(select(Revision).where(Revision.id > before)).all()
+            for old, new in (change for r in added for change in r.changes.values()):
+                assert str(old).strip() == str(new).strip()
+    assert revision_count(demo_app) == before
+
+
+def test_edit_pages_show_the_panel_in_order_with_what_each_said(
+    editor: Auth, demo_app: Flask
+) -> None:
+    """A story's take fields and a tool's verdict fields come one per persona, in panel order,
+    each labelled with its persona and holding that persona's stored take or call."""
+    panel = personas(demo_app)
+    with demo_app.app_context():
+        stored_takes = select(Take.persona_id, Take.body).where(Take.story_id == 1)
+        takes = dict(db.session.execute(stored_takes).all())
+        tool = db.session.scalars(select(Tool).where(Tool.slug == "mistral-ai")).one()
+        stored_calls = select(Verdict.persona_id, Verdict.ship).where(Verdict.tool_id == tool.id)
+        calls = dict(db.session.execute(stored_calls).all())
+    story_page = editor.client.get("/editor/stories/1/edit").get_data(as_text=True)
+    tool_page = editor.client.get("/editor/tools/mistral-ai/edit").get_data(as_text=True)
+    story_values, tool_values = submitted(story_page), submitted(tool_page)
+    assert takes
+    assert calls
+    for seat, persona in enumerate(panel):
+        label = f"{escape(persona.name)}: {escape(persona.lens)}"
+        assert f'<label for="takes-{seat}-body">{label}</label>' in story_page
+        assert story_values[f"takes-{seat}-persona_id"] == str(persona.id)
+        assert story_values[take_body(seat)] == takes.get(persona.id, "").strip()
+        call_label = f'<label for="verdicts-{seat}-ship">{escape(persona.name)}&#39;s call'
+        assert call_label in tool_page
+        call = {True: "ship", False: "skip", None: ""}[calls.get(persona.id)]
+        assert tool_values[f"verdicts-{seat}-ship"] == call
+
+
+def test_takes_are_matched_to_personas_by_id_not_by_position(editor: Auth, demo_app: Flask) -> None:
+    """Entries posted in another order still go to the persona each names; an entry naming
+    no panelist is dropped."""
+    panel = personas(demo_app)
+    fields = {
+        key: value for key, value in story_form(demo_app).items() if not key.startswith("takes-")
+    }
+    for seat, persona in enumerate(reversed(panel)):
+        fields[f"takes-{seat}-persona_id"] = str(persona.id)
+        fields[take_body(seat)] = f"Signed {persona.name}."
+    fields["takes-9-persona_id"] = "999999"
+    fields[take_body(9)] = "Nobody on the panel wrote this."
+    response = post_story(editor, **fields)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    html = demo_app.test_client().get("/news/anthropic-opens-a-paris-office").get_data(as_text=True)
+    for persona in panel:
+        card = html.split(f'id="take-{persona.slug}"', 1)[1].split("</article>", 1)[0]
+        assert f"Signed {persona.name}." in card
+    assert "Nobody on the panel" not in html
+
+
+def test_take_and_verdict_fields_follow_the_base_form_rules(editor: Auth, demo_app: Flask) -> None:
+    """Sub-forms refuse control characters like any field, and carry no CSRF token of their
+    own: the page has one token, and a take with an escape byte is refused beside it."""
+    page = editor.client.get("/editor/stories/new").get_data(as_text=True)
+    form = page.split('class="stacked story-form"', 1)[1].split("</form>", 1)[0]
+    assert form.count('name="csrf_token"') == 1
+    persona_ids = re.findall(r'name="takes-\d+-persona_id" type="hidden" value="(\d+)"', form)
+    assert persona_ids == [str(persona.id) for persona in personas(demo_app)]
+    before = story_count(demo_app)
+    response = post_story(editor, **{take_body(SKEPTIC): "Escape\x1bbyte"})
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert f'id="{take_body(SKEPTIC)}-error">This contains characters we cannot accept.' in html
+    assert story_count(demo_app) == before
+    verdict = tool_form(
+        demo_app,
+        csrf_token=editor.token("/editor/tools/new"),
+        **{f"verdicts-{SKEPTIC}-body": "Bell\x07"},
+    )
+    refused = editor.client.post("/editor/tools/new", data=verdict)
+    assert refused.status_code == 422
+    assert "This contains characters we cannot accept." in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "fields", "messages"),
+    [
+        (
+            "/editor/categories/new",
+            {"name": "Funding"},
+            ["Another category already has this name.", "Another category already uses"],
+        ),
+        (
+            "/editor/personas/new",
+            {"name": "The Skeptic", "lens": "Doubt", "position": "9"},
+            ["Another persona already has this name.", "Another persona already uses"],
+        ),
+        (
+            "/editor/tools/new",
+            {
+                "name": "Mistral AI",
+                "tagline": "Open models.",
+                "website": "https://m.example",
+                "category": "model",
+            },
+            ["Another tool already uses the slug “mistral-ai”."],
+        ),
+    ],
+)
+def test_names_and_slugs_are_checked_against_the_others(
+    editor: Auth, path: str, fields: dict[str, str], messages: list[str]
+) -> None:
+    """A blank slug is made from the name, and a name or slug another item has is refused."""
+    data = {**fields, "csrf_token": editor.token("/editor")}
+    response = editor.client.post(path, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in messages:
+        assert message in html
+
+
+def test_a_new_persona_takes_the_next_seat_and_lists_its_lines(
+    editor: Auth, demo_app: Flask
+) -> None:
+    """The new-persona form offers the seat after the last; "one per line" becomes a list."""
+    page = editor.client.get("/editor/personas/new").get_data(as_text=True)
+    assert submitted(page)["position"] == str(len(personas(demo_app)) + 1)
+    data = {
+        **submitted(page),
+        "name": "The Economist",
+        "lens": "Money",
+        "excited_by": "  Margins \r\n\r\nUnit costs",
+    }
+    assert editor.client.post("/editor/personas/new", data=data).status_code == 303
+    html = demo_app.test_client().get("/panel/the-economist").get_data(as_text=True)
+    assert "<li>Margins</li><li>Unit costs</li>" in html
