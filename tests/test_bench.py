@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from benchtool import wrk
+from benchtool.cli import main
 from benchtool.floor import Captured, create_app, load, replayable, save, variant
 from benchtool.pages import ANONYMOUS, CONDITIONAL, MEMBER, Page
 from benchtool.report import DEFAULTS, REDIS, Row, profile_report, table, verdicts
@@ -190,7 +191,7 @@ def test_errors_or_a_missing_304_fail_a_target_whatever_the_ratio() -> None:
     problems = {REVALIDATED.name: "answered 200, not 304: the 304 path was not measured"}
     judged = {verdict.kind: verdict for verdict in verdicts(DEFAULTS, measured, problems)}
     assert not judged[ANONYMOUS].met
-    assert "take fragment: 3 errors" in judged[ANONYMOUS].why_not
+    assert "take fragment: socket errors (3 timeout)" in judged[ANONYMOUS].why_not
     assert not judged[CONDITIONAL].met
     assert "answered 200, not 304" in judged[CONDITIONAL].why_not
     assert judged[MEMBER].met
@@ -268,3 +269,12 @@ def test_captured_responses_drop_server_headers_and_survive_the_file(tmp_path: P
     assert kept == PAGE
     save(floor_responses(), tmp_path / "responses.json")
     assert load(tmp_path / "responses.json") == floor_responses()
+
+
+def test_without_wrk_the_bench_says_how_to_install_it_and_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No wrk on PATH: a clear message and a non-zero exit, before anything is started."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main([]) == 2
+    assert "apt-get install -y wrk" in capsys.readouterr().out

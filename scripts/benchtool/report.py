@@ -69,7 +69,8 @@ def verdicts(profile: str, rows: list[Row], problems: dict[str, str]) -> list[Ve
             continue
         worst = min(own, key=lambda row: -1.0 if math.isnan(row.ratio) else row.ratio)
         reasons = [f"{worst.page.name} at {worst.ratio:.2f}x"] if not worst.ratio >= target else []
-        reasons += [f"{row.page.name}: {row.ours.errors} errors" for row in own if row.ours.errors]
+        failing = [row for row in own if row.ours.errors]
+        reasons += [f"{row.page.name}: {describe_errors(row.ours)}" for row in failing]
         reasons += [
             f"{row.page.name} {problems[row.page.name]}" for row in own if row.page.name in problems
         ]
