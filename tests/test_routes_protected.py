@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from tests.conftest import Auth
+from tests.routes import path_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Routes anonymous visitors may use: they are how one signs in.
 OPEN_TO_ANONYMOUS = {"accounts.login", "accounts.register"}
-SAMPLE_ARGUMENTS = {"kind": "tools", "slug": "mistral-ai", "story_id": "1", "user_id": "1"}
 
 
 def state_changing_rules(app: Flask) -> list[tuple[Rule, str]]:
@@ -25,15 +25,6 @@ def state_changing_rules(app: Flask) -> list[tuple[Rule, str]]:
         for rule in app.url_map.iter_rules()
         for method in sorted((rule.methods or set()) - SAFE_METHODS)
     ]
-
-
-def path_for(rule: Rule) -> str:
-    """A concrete URL for `rule`, filled with sample arguments."""
-    missing = set(rule.arguments) - set(SAMPLE_ARGUMENTS)
-    assert not missing, f"add sample values for {missing} ({rule.rule})"
-    built = rule.build({name: SAMPLE_ARGUMENTS[name] for name in rule.arguments})
-    assert built is not None
-    return built[1]
 
 
 def test_there_are_state_changing_routes_to_check(demo_app: Flask) -> None:

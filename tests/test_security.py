@@ -22,6 +22,7 @@ from newsweb.extensions import db
 from newsweb.models import Bookmark, Revision, Story, Tool, User
 from tests.conftest import PASSWORD, Auth, create_user, csrf_token_in, htmx, settings
 from tests.html import unsafe_markup
+from tests.routes import sample_pages
 
 
 def rows(app: Flask) -> dict[str, int]:
@@ -185,12 +186,7 @@ def test_a_get_never_writes(demo_app: Flask) -> None:
     admin = Auth(demo_app.test_client())
     admin.sign_in("a@example.com")
     before = rows(demo_app)
-    samples = {"slug": "mistral-ai", "story_id": "1", "user_id": "1", "persona_slug": "the-skeptic"}
-    for rule in demo_app.url_map.iter_rules():
-        if "GET" not in (rule.methods or set()) or rule.endpoint == "static":
-            continue
-        values = {name: samples.get(name, "tools") for name in rule.arguments}
-        path = rule.build(values)[1]  # type: ignore[index]
+    for _endpoint, path in sample_pages(demo_app):
         assert admin.client.get(path).status_code < 500, path
         assert admin.client.get(path, headers=htmx()).status_code < 500, path
     assert rows(demo_app) == before
@@ -216,14 +212,21 @@ def test_csrf_required_and_foreign_or_query_tokens_refused(
 
 
 def test_typed_text_is_escaped_in_pages_and_fragments(demo_app: Flask) -> None:
-    """A display name with markup shows as text on every page that names it."""
+    """A display name with markup shows as text on every page that names it (every whole
+    page does, in the masthead), and never as markup in a page or a fragment."""
     create_user(demo_app, "x@example.com", name='<img src=x onerror="alert(1)">')
     client = Auth(demo_app.test_client())
     client.sign_in("x@example.com")
-    for path in ("/", "/account", "/bookmarks"):
-        html = client.client.get(path).get_data(as_text=True)
-        assert "&lt;img src=x onerror=" in html
-        assert "<img src=x" not in html
+    named: set[str] = set()
+    for endpoint, path in sample_pages(demo_app):
+        for headers in ({}, htmx()):
+            response = client.client.get(path, headers=headers)
+            html = response.get_data(as_text=True)
+            assert "<img src=x" not in html, (path, headers)
+            if response.status_code == 200 and "<html" in html:
+                assert "&lt;img src=x onerror=" in html, path
+                named.add(endpoint)
+    assert {"news.index", "accounts.account", "bookmarks.index"} <= named
 
 
 def test_markdown_is_sanitized_inside_an_hx_disable_container(demo_client: FlaskClient) -> None:
@@ -259,18 +262,25 @@ def test_source_and_website_urls_only_http_and_https(demo_app: Flask) -> None:
 
 
 def test_csp_and_security_headers_on_every_html_response(demo_client: FlaskClient) -> None:
-    """CSP without unsafe-inline, nosniff, referrer policy, no framing, on pages and errors."""
-    for path in ("/", "/login", "/no-such-page"):
+    """CSP without unsafe-inline, nosniff, referrer policy, no framing, on pages and errors:
+    every HTML answer a visitor gets from any route (redirects too), and the 404 page."""
+    paths = [path for _endpoint, path in sample_pages(demo_client.application)]
+    checked: list[str] = []
+    for path in [*paths, "/no-such-page"]:
         headers = demo_client.get(path).headers
+        if not headers["Content-Type"].startswith("text/html"):
+            continue
+        checked.append(path)
         csp = headers["Content-Security-Policy"]
         for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
                           "frame-ancestors 'none'"):  # fmt: skip
-            assert directive in csp
-        assert "unsafe-inline" not in csp
-        assert "unsafe-eval" not in csp
-        assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-        assert headers["X-Frame-Options"] == "DENY"
+            assert directive in csp, path
+        assert "unsafe-inline" not in csp, path
+        assert "unsafe-eval" not in csp, path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+        assert headers["X-Frame-Options"] == "DENY", path
+    assert {"/", "/login", "/no-such-page"} <= set(checked)
 
 
 def test_security_check_fails_on_unsafe_production_settings(

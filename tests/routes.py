@@ -1,0 +1,63 @@
+"""Concrete URLs for the rules in `app.url_map`, so tests walk the routes instead of listing pages.
+
+A route added tomorrow is then checked by every walk, or fails for want of a sample value.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+STORY = "general-atlantic-leads-1-1b-series-c-in-mistral-ai-at-8b-valuation"
+# A value for each URL argument that names something in the demo newsroom.
+SAMPLE_ARGUMENTS = {
+    "kind": "tools",
+    "slug": "mistral-ai",
+    "story_id": "1",
+    "user_id": "1",
+    "persona_slug": "the-skeptic",
+    "pair": "mistral-ai-vs-anthropic",
+    "week": "2026-W01",
+    "filename": "css/site.css",
+}
+# `slug` names a story, a persona or a category in some places (by endpoint, then by
+# blueprint); a tool everywhere else.
+SLUGS = {
+    "news": STORY,
+    "panel": "the-skeptic",
+    "api.story": STORY,
+    "api.persona": "the-skeptic",
+    "feeds.category": "funding",
+    "feeds.persona": "the-skeptic",
+    "editor.edit_category": "funding",
+    "editor.delete_category": "funding",
+    "editor.edit_persona": "the-skeptic",
+    "editor.delete_persona": "the-skeptic",
+    "editor.persona_history": "the-skeptic",
+}
+
+# Query strings a route needs to show something (its URL has no arguments for them).
+SAMPLE_QUERIES = {"compare.choose": "a=mistral-ai&with=a"}
+
+
+def path_for(rule: Rule) -> str:
+    """A concrete URL for `rule`, filled with sample arguments that exist in the demo."""
+    missing = set(rule.arguments) - set(SAMPLE_ARGUMENTS)
+    assert not missing, f"add sample values for {missing} ({rule.rule}) to tests/routes.py"
+    blueprint = rule.endpoint.partition(".")[0]
+    slug = SLUGS.get(rule.endpoint, SLUGS.get(blueprint, SAMPLE_ARGUMENTS["slug"]))
+    values = {name: slug if name == "slug" else SAMPLE_ARGUMENTS[name] for name in rule.arguments}
+    built = rule.build(values)
+    assert built is not None, rule.rule
+    query = SAMPLE_QUERIES.get(rule.endpoint)
+    return f"{built[1]}?{query}" if query else built[1]
+
+
+def sample_pages(app: Flask) -> list[tuple[str, str]]:
+    """(endpoint, sample URL) for every rule that answers GET but the static files."""
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or set()) and rule.endpoint != "static"
+    ]
+    return sorted((rule.endpoint, path_for(rule)) for rule in rules)
