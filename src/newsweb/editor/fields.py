@@ -52,11 +52,13 @@ class ItemMenu(SelectField):  # type: ignore[misc]
         super().__init__(label, validators, choices=self._menu, **kwargs)
 
     def _items(self) -> dict[str, Named]:
+        """The items by slug, loaded on first use."""
         if self._by_slug is None:
             self._by_slug = {item.slug: item for item in self._load_items()}
         return self._by_slug
 
     def _menu(self) -> list[Any]:
+        """The options: the placeholder, then each item by name."""
         pairs = [("", self._placeholder), *((slug, i.name) for slug, i in self._items().items())]
         return options(pairs)
 

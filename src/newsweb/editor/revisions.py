@@ -55,12 +55,14 @@ def snapshot(item: Recorded) -> Snapshot:
 
 
 def _kind(item: Recorded) -> ItemKind:
+    """Which kind of item a revision of `item` is filed under."""
     if isinstance(item, Story):
         return ItemKind.STORY
     return ItemKind.TOOL if isinstance(item, Tool) else ItemKind.PERSONA
 
 
 def _label(item: Recorded) -> str:
+    """What the history calls `item`: a story's title, anything else's name."""
     return item.title if isinstance(item, Story) else item.name
 
 
