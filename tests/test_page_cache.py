@@ -24,9 +24,12 @@ def redis_reachable() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(
-    not redis_reachable(), reason=f"Redis at {REDIS_URL} is not reachable"
-)
+pytestmark = [
+    pytest.mark.skipif(not redis_reachable(), reason=f"Redis at {REDIS_URL} is not reachable"),
+    # Every test here empties the one test Redis database: under pytest-xdist they all run
+    # in one worker, with the throttling test, never beside each other.
+    pytest.mark.xdist_group("redis"),
+]
 
 
 @pytest.fixture
