@@ -22,9 +22,10 @@ from flask_login import current_user
 CODINGS: Final = ("br", "gzip")
 # Below this, headers and framing eat the gain (and a body this small fits in one packet).
 MIN_SIZE: Final = 500
-# Bodies compressed per request must be cheap: brotli 4 beats gzip 6 on size and time.
+# Pages are compressed when rendered (the page cache keeps the result): brotli 5 makes them
+# 7-10% smaller than gzip 6 for under half a millisecond on a 14 KB story page.
 # Files that never change while the process runs pay for the best once.
-FAST: Final = {"br": 4, "gzip": 6}
+FAST: Final = {"br": 5, "gzip": 6}
 BEST: Final = {"br": 11, "gzip": 9}
 COMPRESSIBLE_TYPES: Final = frozenset(
     {"application/javascript", "application/json", "application/xml"}
