@@ -10,7 +10,17 @@ from collections.abc import Callable
 
 from flask import Flask, Response
 
-from newsweb.web import caching, errors, headers, hygiene, logs, page_cache, templating
+from newsweb.web import (
+    caching,
+    compression,
+    errors,
+    headers,
+    hygiene,
+    logs,
+    page_cache,
+    static_files,
+    templating,
+)
 
 # Before the view, in this order: tag the request for the logs, refuse junk, then answer
 # from the shared page cache when it can (the cache never sees a request it must refuse).
@@ -23,12 +33,15 @@ BEFORE_VIEW: tuple[Callable[[], Response | None], ...] = (
 # After the view, in this order, each seeing the response the previous one returned:
 # 1. a redirect answering htmx becomes HX-Redirect, so every later step sees the final status;
 # 2. security headers and `Vary`;
+# 2b. text bodies compressed as the client accepts, once the view's headers are final, so
+#    the page cache keeps the compressed copy and the ETag is of the bytes sent;
 # 3. the page cache stores the page (before ETags, so a stored page carries none of its own);
 # 4. Cache-Control and the ETag, answering If-None-Match with 304;
 # 5. the request id, on everything (304s included).
 AFTER_VIEW: tuple[Callable[[Response], Response], ...] = (
     headers.redirect_htmx_requests,
     headers.add_standard_headers,
+    compression.compress,
     page_cache.store,
     caching.set_cache_headers,
     logs.echo_request_id,
@@ -44,5 +57,6 @@ def init_app(app: Flask) -> None:
     # Flask runs after_request hooks last-registered first: register them reversed.
     for after in reversed(AFTER_VIEW):
         app.after_request(after)
+    static_files.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
