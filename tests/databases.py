@@ -61,21 +61,27 @@ def _restart_ids(table: Table) -> str:
 
 
 class SqliteTemplates:
-    """An empty migrated SQLite file and one with the demo, built on first use, copied per test."""
+    """A SQLite file with the schema and no rows, and one with the demo newsroom too.
+
+    Built on first use, then copied for each test that asks.
+    """
 
     def __init__(self, folder: Path, build_app: Callable[[str], Flask]) -> None:
         self.empty = folder / "empty.sqlite3"
         self.demo = folder / "demo.sqlite3"
         self.build_app = build_app
+        self.built = False
 
     def copy_to(self, target: Path, *, demo: bool) -> str:
         """Copy the (empty or demo) template to `target`; returns its SQLAlchemy URL."""
-        if not self.demo.exists():
+        if not self.built:
             self._build()
+            self.built = True
         shutil.copyfile(self.demo if demo else self.empty, target)
         return f"sqlite:///{target}"
 
     def _build(self) -> None:
+        """Create the schema as every test database had it, copy it, then add the demo."""
         app = self.build_app(f"sqlite:///{self.demo}")
         with app.app_context():
             db.create_all()
@@ -89,8 +95,8 @@ class SqliteTemplates:
 
     @staticmethod
     def _settle(path: Path) -> None:
-        # The app runs SQLite in WAL mode: fold the write-ahead log into the main file so
-        # that copying that one file copies everything.
+        """Fold the write-ahead log (the app runs SQLite in WAL mode) into the main file,
+        so that copying that one file copies everything."""
         with closing(sqlite3.connect(path)) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         assert not Path(f"{path}-wal").exists(), f"{path} still has a write-ahead log"
@@ -111,6 +117,7 @@ class PostgresDatabase:
         self._migrate_and_keep_the_demo()
 
     def _ensure_exists(self) -> None:
+        """Create this process's database on the server if it is not there yet."""
         url = make_url(self.url)
         server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with server.connect() as connection:
@@ -122,6 +129,7 @@ class PostgresDatabase:
         server.dispose()
 
     def _migrate_and_keep_the_demo(self) -> None:
+        """Migrate a fresh schema to head, load the demo into emptied tables, keep a copy."""
         app = self.build_app(self.url)
         with app.app_context():
             with db.engine.begin() as connection:
@@ -129,9 +137,10 @@ class PostgresDatabase:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
             upgrade()
+            self.tables = list(db.metadata.sorted_tables)
+            self.reset(demo=False)
             load_demo(read_content())
             db.session.remove()
-            self.tables = list(db.metadata.sorted_tables)
             db.engine.dispose()
         with self.engine.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA {DEMO_SCHEMA}"))
