@@ -28,7 +28,7 @@ from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Take
 from newsweb.models.clock import utcnow
 from tests import factories
-from tests.test_statement_counts import statements_for
+from tests.statements import statements_for
 
 API = "/api/v1"
 
