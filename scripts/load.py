@@ -37,7 +37,8 @@ What it does, in order:
    member changed (saved or not, as its last acknowledged request left it) must be
    what the database holds, read with newsweb's own models.
 6. Prints a report: requests, status codes and latency (p50/p95/p99) per kind, 429s,
-   throughput, the reload, what gunicorn logged, and the lost-write check.
+   throughput, the reload (with the p99 of requests in flight during it beside the
+   steady p99 of all others), what gunicorn logged, and the lost-write check.
 
 It exits 1 when anything went wrong: a 5xx, a connection error, a lost write, a
 response that was not what the request should get (a 4xx other than the expected 422s

@@ -108,7 +108,7 @@ def print_report(outcome: Outcome) -> None:
     )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min) at the end")
-    print_reload(stats, reload)
+    print_reload(stats, reload, outcome.log)
     print_server_log(outcome.log)
     print_verification(outcome.verification)
     for title, lines in (
@@ -122,15 +122,40 @@ def print_report(outcome: Outcome) -> None:
                 print(f"  {line}")
 
 
-def print_reload(stats: Stats, reload: Reload) -> None:
+def reload_window(stats: Stats, reload: Reload) -> tuple[float, float]:
+    """When the reload disturbed the service, as (start, end) in `time.monotonic()` seconds.
+
+    From the signal until 1 s after the first response that follows the reload's end (new
+    workers booted, old ones gone): new workers that still import the app answer nobody.
+    """
+    finished = max(reload.booted, reload.drained)  # both NaN when the reload never finished
+    settled = reload.started + (finished if math.isfinite(finished) else RELOAD_TIMEOUT)
+    resumed = min((span[1] for span in stats.spans if span[1] >= settled), default=settled)
+    return reload.started, resumed + 1
+
+
+def split_latencies(
+    spans: list[tuple[float, float, int]], start: float, end: float
+) -> tuple[list[float], list[float]]:
+    """Latencies of answered requests in flight during [start, end], and of all the others."""
+    during: list[float] = []
+    steady: list[float] = []
+    for began, ended, status in spans:
+        if status:
+            (during if began <= end and ended >= start else steady).append(ended - began)
+    return during, steady
+
+
+def print_reload(stats: Stats, reload: Reload, log: ServerLog) -> None:
     """The reload: how long it took, and how requests around it fared.
 
-    gunicorn stops the old workers as soon as it has forked the new ones, which then
-    import the app before they accept; the longest stretch without a single response
-    after the signal shows that pause as clients feel it.
+    Without `preload_app` gunicorn stops the old workers as soon as it has forked the new
+    ones, which then import the app before they accept; the longest stretch without a
+    single response after the signal shows that pause as clients feel it, and the p99 of
+    the requests in flight during the reload, beside the p99 of all others, what it cost.
     """
-    end = reload.started + (reload.drained if math.isfinite(reload.drained) else RELOAD_TIMEOUT)
-    around = [span for span in stats.spans if span[1] >= reload.started and span[0] <= end + 1]
+    start, end = reload_window(stats, reload)
+    around = [span for span in stats.spans if span[1] >= start and span[0] <= end]
     worst = max((span[1] - span[0] for span in around), default=math.nan) * 1000
     failed = sum(1 for span in around if span[2] == 0 or span[2] >= 500)
     answered = sorted(span[1] for span in stats.spans if 0 <= span[1] - reload.started <= 30)
@@ -141,6 +166,16 @@ def print_reload(stats: Stats, reload: Reload) -> None:
         f" {reload.old} old workers gone after {reload.drained:.2f} s;"
         f" longest pause without any response {pause:.2f} s;"
         f" {len(around)} requests in flight around it, slowest {worst:.0f} ms, failed {failed}"
+    )
+    ready = [ms for pid, ms in log.ready_ms.items() if log.booted.get(pid, -math.inf) >= start]
+    if ready:
+        print(f"new workers ready {max(ready):.0f} ms after fork (slowest of {len(ready)})")
+    during, steady = split_latencies(stats.spans, start, end)
+    during_p99, steady_p99 = percentile(during, 0.99), percentile(steady, 0.99)
+    print(
+        f"p99 during the reload window ({end - start:.1f} s from the signal, {len(during)}"
+        f" requests): {during_p99:.0f} ms; steady p99 (the other {len(steady)}):"
+        f" {steady_p99:.0f} ms; ratio {during_p99 / steady_p99:.2f} (target: at most 2)"
     )
 
 

@@ -32,6 +32,7 @@ class ServerLog:
 
     booted: dict[int, float] = field(default_factory=dict)
     exited: dict[int, float] = field(default_factory=dict)
+    ready_ms: dict[int, float] = field(default_factory=dict)  # fork to serving (our config's log)
     access_statuses: Counter[int] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     tracebacks: int = 0
@@ -41,6 +42,7 @@ class ServerLog:
 
 BOOTED = re.compile(r"Booting worker with pid: (\d+)")
 EXITED = re.compile(r"Worker exiting \(pid: (\d+)\)")
+READY = re.compile(r"Worker (\d+) ready (\d+) ms after fork")
 PLAIN_ACCESS = re.compile(r'"[A-Z]+ [^"]*" (\d{3}) ')
 PROBLEM_LEVELS = ("error", "critical")
 
@@ -92,6 +94,8 @@ class Server:
                 log.booted[int(match.group(1))] = now
             if match := EXITED.search(line):
                 log.exited[int(match.group(1))] = now
+            if match := READY.search(line):
+                log.ready_ms[int(match.group(1))] = float(match.group(2))
             if isinstance(entry.get("status"), int) and entry.get("logger") == "gunicorn.access":
                 log.access_statuses[entry["status"]] += 1
             elif not entry and (match := PLAIN_ACCESS.search(line)):
