@@ -16,7 +16,7 @@ from sqlalchemy import select
 from newsweb.extensions import db
 from newsweb.models import Story
 from newsweb.models.clock import utcnow
-from newsweb.web.page_cache import GENERATION_KEY
+from newsweb.web.version import GENERATION_KEY
 from tests.conftest import Auth, create_user, csrf_token_in, htmx
 from tests.statements import counted_get
 from tests.test_page_cache import REDIS_URL, redis_reachable

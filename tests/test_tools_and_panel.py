@@ -128,7 +128,7 @@ def test_persona_takes_page_with_more_takes(panel_client: FlaskClient) -> None:
     path = match.group(1).replace("&amp;", "&")
     count, fragment = counted_get(panel_client.application, path, panel_client, headers=htmx())
     text = fragment.get_data(as_text=True)
-    assert count == 3  # persona, categories, takes: no verdicts for this block
+    assert count == 4  # version, persona, categories, takes: no verdicts for this block
     assert "<html" not in text
     assert re.findall(r'<h3><a href="/news/(story-\d+)', text) == ["story-000"]
 

@@ -2,12 +2,14 @@
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.revisions import ItemKind, Revision
+from newsweb.models.state import NewsroomState
 from newsweb.models.users import Bookmark, Role, User
 
 __all__ = [
     "Bookmark",
     "Category",
     "ItemKind",
+    "NewsroomState",
     "Persona",
     "Revision",
     "Role",

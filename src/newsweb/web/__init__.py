@@ -23,11 +23,12 @@ from newsweb.web import (
 )
 
 # Before the view, in this order: tag the request for the logs, refuse junk, then answer
-# from the shared page cache when it can (the cache never sees a request it must refuse).
+# a shared page without rendering when it can: 304 to a current copy, else the stored page
+# (the cache never sees a request it must refuse).
 BEFORE_VIEW: tuple[Callable[[], Response | None], ...] = (
     logs.assign_request_id,
     hygiene.refuse_nul_bytes,
-    page_cache.serve_cached,
+    page_cache.answer_early,
 )
 
 # After the view, in this order, each seeing the response the previous one returned:
@@ -35,8 +36,8 @@ BEFORE_VIEW: tuple[Callable[[], Response | None], ...] = (
 # 2. security headers and `Vary`;
 # 2b. text bodies compressed as the client accepts, once the view's headers are final, so
 #    the page cache keeps the compressed copy and the ETag is of the bytes sent;
-# 3. the page cache stores the page (before ETags, so a stored page carries none of its own);
-# 4. Cache-Control and the ETag, answering If-None-Match with 304;
+# 3. the page cache stores the page under the ETag it derived before the view ran;
+# 4. Cache-Control and the ETag (that one, or a hash of the body), answering If-None-Match;
 # 5. the request id, on everything (304s included).
 AFTER_VIEW: tuple[Callable[[Response], Response], ...] = (
     headers.redirect_htmx_requests,

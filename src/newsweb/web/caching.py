@@ -43,16 +43,21 @@ def _is_personal() -> bool:
 def set_cache_headers(response: Response) -> Response:
     """Give every response the caching it can bear.
 
-    A successful GET gets an ETag and answers If-None-Match with 304. Anonymous pages
-    are `public` for PUBLIC_MAX_AGE seconds; anything personal is `private, no-cache`
-    and varies on the cookie; everything else (writes, errors, redirects) is `no-store`.
+    A successful GET gets an ETag and answers If-None-Match with 304: a shared page the
+    one the page cache derived from the newsroom's version before the view ran (web/
+    page_cache.py, which may already have answered 304), anything else a hash of its body.
+    Anonymous pages are `public` for PUBLIC_MAX_AGE seconds; anything personal is
+    `private, no-cache` and varies on the cookie; everything else (writes, errors,
+    redirects) is `no-store`.
     """
     if request.endpoint == "static":
         return response
     cache = response.cache_control
     writes = request.method not in ("GET", "HEAD")
     fresh_only = g.get("no_store") or "HX-Redirect" in response.headers
-    if writes or response.status_code != 200 or fresh_only:
+    derived_etag = g.get("page_etag")
+    revalidated = response.status_code == 304 and derived_etag
+    if writes or (response.status_code != 200 and not revalidated) or fresh_only:
         cache.no_store = True
         return response
     if _is_personal():
@@ -62,7 +67,10 @@ def set_cache_headers(response: Response) -> Response:
     else:
         cache.public = True
         cache.max_age = current_app.config["PUBLIC_MAX_AGE"]
-    if not response.is_streamed and not response.direct_passthrough:
+    if derived_etag:
+        response.set_etag(derived_etag.strip('"'))
+    elif not response.is_streamed and not response.direct_passthrough:
         response.add_etag()
+    if response.status_code == 200:
         response.make_conditional(request)
     return response

@@ -1,42 +1,105 @@
-"""A shared cache of anonymous reader pages in Redis, so workers render each page once.
+"""Anonymous reader pages rendered once per newsroom version, and revalidated without rendering.
 
-Only when `REDIS_URL` is set. A page is cached for PUBLIC_MAX_AGE seconds under a key
-that includes the newsroom's "generation", a counter every editor write bumps: a
-publish shows up on the next request, not a minute later. A view opts in with
-`@shared_cache`; anything personal is never stored or served from here: signed-in
-readers, pending flash messages, and every view that did not opt in bypass it.
+A view opts in with `@shared_cache`. For an anonymous GET of such a view, before the view
+runs, the page's ETag is derived from what the page depends on: the newsroom's version
+(web/version.py), the host, the path and query, and the headers that choose page or
+fragment. A matching `If-None-Match` is answered 304 at once; otherwise the page is
+looked up under that ETag: in Redis when `REDIS_URL` is set (shared by every worker and
+machine), else in a small per-worker memory. Only on a miss does the view run. Anything
+personal is never stored or served from here: signed-in readers, pending flash messages,
+and every view that did not opt in bypass it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import redis
-from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
 
-from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
-from newsweb.models.clock import utcnow
+from newsweb.web import version
+from newsweb.web.compression import negotiated_encoding
 from newsweb.web.rendering import CHOOSING_HEADERS
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-GENERATION_KEY = "newsweb:pages:generation"
-# When scheduled stories go out (a sorted set of UNIX times): each time that passes is a
-# change readers see with no write at all, so it is part of every page's key.
-SCHEDULE_KEY = "newsweb:pages:scheduled"
-# What readers see: a committed change to any of these makes every cached page stale.
-CONTENT_MODELS = (Category, Persona, Story, Take, Tool, Verdict)
+MEMORY_EXTENSION = "newsweb_page_memory"
+# A worker keeps at most this many bytes of pages in memory (least recently used go first).
+MEMORY_BUDGET = 32 * 1024 * 1024
+# Redis keeps a page this long: entries are versioned, so this only bounds memory.
+REDIS_SECONDS = 3600
+
+
+class PageStore(Protocol):
+    """Where rendered pages wait for the next reader, under their ETags."""
+
+    def get(self, etag: str) -> bytes | None:
+        """The page stored under `etag`, if any."""
+
+    def put(self, etag: str, body: bytes) -> None:
+        """Keep `body` under `etag`."""
+
+
+class MemoryPages:
+    """A worker's own pages, least recently used dropped past a byte budget."""
+
+    def __init__(self, budget: int = MEMORY_BUDGET) -> None:
+        self.budget = budget
+        self.used = 0
+        self.pages: OrderedDict[str, bytes] = OrderedDict()
+        # gunicorn's threaded workers may serve several requests of one worker at once.
+        self.lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        """The page stored under `etag`, if any (and mark it recently used)."""
+        with self.lock:
+            body = self.pages.get(etag)
+            if body is not None:
+                self.pages.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        """Keep `body`, dropping the least recently used pages to stay in budget."""
+        if len(body) > self.budget:
+            return
+        with self.lock:
+            if etag in self.pages:
+                return
+            self.pages[etag] = body
+            self.used += len(body)
+            while self.used > self.budget:
+                _, dropped = self.pages.popitem(last=False)
+                self.used -= len(dropped)
+
+
+class RedisPages:
+    """Pages shared by every worker and machine."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    def get(self, etag: str) -> bytes | None:
+        """The page stored under `etag`, if any."""
+        body = self.client.get(_redis_key(etag))
+        return body if isinstance(body, bytes) else None
+
+    def put(self, etag: str, body: bytes) -> None:
+        """Keep `body` for REDIS_SECONDS."""
+        self.client.set(_redis_key(etag), body, ex=REDIS_SECONDS)
+
+
+def _redis_key(etag: str) -> str:
+    return f"newsweb:pages:{etag.strip(chr(34))}"
 
 
 def shared_cache(view: Callable[P, R]) -> Callable[P, R]:
-    """Mark a view whose anonymous GET answers every reader may share from the page cache.
+    """Mark a view whose anonymous GET answers every reader may share.
 
     Only for pages that depend on nothing but the URL and the newsroom's content.
     """
@@ -49,9 +112,11 @@ def _view_is_shared() -> bool:
     return bool(getattr(view, "shared_cache", False))
 
 
-def _client() -> redis.Redis | None:
-    client: redis.Redis | None = current_app.extensions.get("newsweb_page_cache")
-    return client
+def _store() -> PageStore:
+    if (client := version.redis_client()) is not None:
+        return RedisPages(client)
+    pages: MemoryPages = current_app.extensions[MEMORY_EXTENSION]
+    return pages
 
 
 def _eligible() -> bool:
@@ -63,97 +128,54 @@ def _eligible() -> bool:
     )
 
 
-def _key(client: redis.Redis) -> str:
-    now = utcnow().replace(tzinfo=UTC).timestamp()
-    pipeline = client.pipeline(transaction=False)
-    pipeline.get(GENERATION_KEY)
-    pipeline.zcount(SCHEDULE_KEY, "-inf", now)
-    generation, published = pipeline.execute()
-    # The host is part of the page (canonical and feed URLs): a request naming another
-    # host gets, and can only fill, an entry of its own.
-    varies = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
-    page = f"{request.host_url}|{request.full_path}|{varies}"
-    digest = hashlib.sha256(page.encode()).hexdigest()
-    return f"newsweb:pages:{int(generation or 0)}.{published}:{digest}"
+def page_etag(current: version.Version) -> str:
+    """The ETag of the page this request asks for, as of the newsroom version `current`.
+
+    The host is part of the page (canonical and feed URLs): a request naming another host
+    gets, and can only fill, an entry of its own. So is the content coding the client
+    accepts: each coding has its own ETag and its own stored copy, compressed once.
+    """
+    choosing = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
+    coding = negotiated_encoding() or "identity"
+    page = f"{request.host_url}|{request.full_path}|{choosing}|{coding}"
+    return f'"{current}-{hashlib.sha256(page.encode()).hexdigest()[:24]}"'
 
 
-def serve_cached() -> Response | None:
-    """Answer from the cache when this anonymous page is there."""
-    client = _client()
-    if client is None or not _eligible():
+def answer_early() -> Response | None:
+    """Before the view: 304 when the reader's copy is current, the stored page when there is one."""
+    if not _eligible():
         return None
     try:
-        key = _key(client)
-        body = client.get(key)
+        etag = page_etag(version.current())
+        g.page_etag = etag
+        if request.if_none_match.contains_raw(etag):
+            return Response(status=304)
+        body = _store().get(etag)
     except redis.RedisError:
         current_app.logger.warning("page cache unavailable; rendering instead")
         return None
-    g.page_cache_key = key
     if body is None:
         return None
     g.page_cache_hit = True
-    return Response(body, mimetype="text/html")
-
-
-def store(response: Response) -> Response:
-    """Keep a freshly rendered anonymous page."""
-    client = _client()
-    if client is None:
-        return response
-    try:
-        key = g.get("page_cache_key")
-        if key and not g.get("page_cache_hit") and _storable(response):
-            client.set(key, response.get_data(), ex=current_app.config["PUBLIC_MAX_AGE"])
-    except redis.RedisError:
-        current_app.logger.warning("page cache unavailable; not storing")
+    coding, _, page = body.partition(b"\n")
+    response = Response(page, mimetype="text/html")
+    if coding:
+        response.content_encoding = coding.decode()
     return response
 
 
-def note_content_changes(unit: Session, _context: object) -> None:
-    """After a flush: remember whether it wrote anything readers see (not accounts, bookmarks)."""
-    dirty = (item for item in unit.dirty if unit.is_modified(item))
-    if any(isinstance(item, CONTENT_MODELS) for item in (*unit.new, *unit.deleted, *dirty)):
-        unit.info["content_changed"] = True
-
-
-def read_schedule(unit: Session) -> None:
-    """Before a commit that changes content: note when its scheduled stories go out."""
-    if not has_app_context() or _client() is None:
-        return
-    unit.flush()
-    if unit.info.get("content_changed"):
-        upcoming = Story.status == StoryStatus.PUBLISHED, Story.published_at > utcnow()
-        times = unit.scalars(select(Story.published_at).where(*upcoming))
-        unit.info["schedule"] = [at.replace(tzinfo=UTC).timestamp() for at in times if at]
-
-
-def start_new_generation(unit: Session) -> None:
-    """After a commit that changed content: every cached page is stale from the next request.
-
-    Only a committed write moves the generation: a refused form, a preview, a rollback, a
-    bookmark or a sign-in never does, whoever sends it.
-    """
-    schedule = unit.info.pop("schedule", [])
-    if not unit.info.pop("content_changed", False) or not has_app_context():
-        return
-    client = _client()
-    if client is None:
-        return
+def store(response: Response) -> Response:
+    """Keep a freshly rendered anonymous page under its ETag."""
+    etag = g.get("page_etag")
+    if not etag or g.get("page_cache_hit") or not _storable(response):
+        return response
+    # The page is kept as sent (compressed or not), its content coding on a first line.
+    coding = (response.content_encoding or "").encode()
     try:
-        pipeline = client.pipeline()
-        pipeline.incr(GENERATION_KEY)
-        pipeline.delete(SCHEDULE_KEY)
-        if schedule:
-            pipeline.zadd(SCHEDULE_KEY, {str(n): at for n, at in enumerate(schedule)})
-        pipeline.execute()
+        _store().put(etag, coding + b"\n" + response.get_data())
     except redis.RedisError:
-        current_app.logger.warning("page cache unavailable; pages may be stale for a minute")
-
-
-def forget_content_changes(unit: Session) -> None:
-    """After a rollback nothing was written: nothing to invalidate."""
-    unit.info.pop("content_changed", None)
-    unit.info.pop("schedule", None)
+        current_app.logger.warning("page cache unavailable; not storing")
+    return response
 
 
 def _storable(response: Response) -> bool:
@@ -166,18 +188,12 @@ def _storable(response: Response) -> bool:
 
 
 def connect(app: Flask) -> None:
-    """Connect to Redis when REDIS_URL is set; without it the cache's hooks do nothing."""
-    for name, listener in (
-        ("after_flush", note_content_changes),
-        ("before_commit", read_schedule),
-        ("after_commit", start_new_generation),
-        ("after_rollback", forget_content_changes),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    """Set up the page store: Redis when REDIS_URL is set, else each worker's memory."""
+    version.track_changes()
+    app.extensions[MEMORY_EXTENSION] = MemoryPages()
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return
     # A slow cache must not slow the site: past a second, pages are simply rendered.
     options: dict[str, Any] = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
-    app.extensions["newsweb_page_cache"] = redis.Redis.from_url(url, **options)
+    app.extensions[version.REDIS_EXTENSION] = redis.Redis.from_url(url, **options)

@@ -1,0 +1,139 @@
+"""The newsroom's version: what every anonymous page, its cache entry and its ETag depend on.
+
+A version is a generation, which every committed change to content moves (in the same
+transaction, so every worker and machine sees it on its next request), and the number of
+scheduled stories that have gone out since, which changes with no write at all. The
+database's `newsroom_state` row is the source of truth; with Redis configured, Redis keeps
+a copy so that a cached page is answered without touching the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import redis
+from flask import current_app, has_app_context
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+from newsweb.extensions import db
+from newsweb.models import Category, NewsroomState, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.clock import utcnow
+
+# What readers see: a committed change to any of these makes every cached page stale.
+CONTENT_MODELS = (Category, Persona, Story, Take, Tool, Verdict)
+GENERATION_KEY = "newsweb:pages:generation"
+# Upcoming publication times, a sorted set of UNIX times (Redis's copy of the schedule).
+SCHEDULE_KEY = "newsweb:pages:scheduled"
+REDIS_EXTENSION = "newsweb_page_cache"
+
+
+@dataclass(frozen=True)
+class Version:
+    """A generation and how many scheduled stories have gone out since it began."""
+
+    generation: int
+    published: int
+
+    def __str__(self) -> str:
+        return f"{self.generation}.{self.published}"
+
+
+def redis_client() -> redis.Redis | None:
+    """The Redis connection for pages and versions, when REDIS_URL is configured."""
+    client: redis.Redis | None = current_app.extensions.get(REDIS_EXTENSION)
+    return client
+
+
+def _timestamp(at: datetime) -> float:
+    return at.replace(tzinfo=UTC).timestamp()
+
+
+def current() -> Version:
+    """The version now: from Redis when configured (no SQL), else one read of the database."""
+    now = utcnow()
+    if (client := redis_client()) is not None:
+        pipeline = client.pipeline(transaction=False)
+        pipeline.get(GENERATION_KEY)
+        pipeline.zcount(SCHEDULE_KEY, "-inf", _timestamp(now))
+        generation, published = pipeline.execute()
+        return Version(int(generation or 0), int(published))
+    row = db.session.execute(
+        select(NewsroomState.generation, NewsroomState.schedule).where(
+            NewsroomState.id == NewsroomState.ONLY_ROW
+        )
+    ).first()
+    if row is None:
+        return Version(0, 0)
+    gone_out = sum(1 for at in row.schedule if datetime.fromisoformat(at) <= now)
+    return Version(row.generation, gone_out)
+
+
+def note_content_changes(unit: Session, _context: object) -> None:
+    """After a flush: remember whether it wrote anything readers see (not accounts, bookmarks)."""
+    dirty = (item for item in unit.dirty if unit.is_modified(item))
+    if any(isinstance(item, CONTENT_MODELS) for item in (*unit.new, *unit.deleted, *dirty)):
+        unit.info["content_changed"] = True
+
+
+def advance(unit: Session) -> None:
+    """Before a commit that changed content: move the generation, in the same transaction.
+
+    Only a committed write moves it: a refused form, a preview, a rollback, a bookmark or
+    a sign-in never does, whoever sends it.
+    """
+    if not has_app_context():
+        return
+    unit.flush()
+    if not unit.info.get("content_changed"):
+        return
+    now = utcnow()
+    upcoming = Story.status == StoryStatus.PUBLISHED, Story.published_at > now
+    schedule = [at for at in unit.scalars(select(Story.published_at).where(*upcoming)) if at]
+    changes = {"schedule": [at.isoformat() for at in schedule], "changed_at": now}
+    moved = unit.execute(
+        update(NewsroomState)
+        .where(NewsroomState.id == NewsroomState.ONLY_ROW)
+        .values(generation=NewsroomState.generation + 1, **changes)
+    )
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        unit.execute(
+            insert(NewsroomState).values(id=NewsroomState.ONLY_ROW, generation=1, **changes)
+        )
+    unit.info["schedule"] = [_timestamp(at) for at in schedule]
+
+
+def copy_to_redis(unit: Session) -> None:
+    """After that commit: move Redis's copy too, so cached pages go stale at once."""
+    schedule = unit.info.pop("schedule", None)
+    unit.info.pop("content_changed", None)
+    if schedule is None or not has_app_context() or (client := redis_client()) is None:
+        return
+    try:
+        pipeline = client.pipeline()
+        pipeline.incr(GENERATION_KEY)
+        pipeline.delete(SCHEDULE_KEY)
+        if schedule:
+            pipeline.zadd(SCHEDULE_KEY, {str(n): at for n, at in enumerate(schedule)})
+        pipeline.execute()
+    except redis.RedisError:
+        current_app.logger.warning("page cache unavailable; its pages may be stale")
+
+
+def forget_content_changes(unit: Session) -> None:
+    """After a rollback nothing was written: nothing to invalidate."""
+    unit.info.pop("content_changed", None)
+    unit.info.pop("schedule", None)
+
+
+def track_changes() -> None:
+    """Listen to every session's flushes and commits (once per process)."""
+    for name, listener in (
+        ("after_flush", note_content_changes),
+        ("before_commit", advance),
+        ("after_commit", copy_to_redis),
+        ("after_rollback", forget_content_changes),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
