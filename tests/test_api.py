@@ -550,6 +550,9 @@ CHECKS = [
 # The document the app serves (test_openapi_document_is_what_the_app_serves proves it is the
 # same), loaded at import because schemathesis parametrizes tests at collection time.
 schema = schemathesis.openapi.from_dict(openapi_document())
+# schemathesis's WSGI transport asks for gzip but never decodes it, as an HTTP client would:
+# it asks for the bytes as they are (compression has tests of its own).
+AS_IS = {"Accept-Encoding": "identity"}
 
 
 @schema.parametrize()
@@ -572,7 +575,7 @@ def test_api_conforms_to_its_openapi_document(
 
     Derandomized and bounded, so CI runs the same cases every time, in seconds.
     """
-    case.call_and_validate(app=demo_app, checks=CHECKS)
+    case.call_and_validate(app=demo_app, checks=CHECKS, headers=AS_IS)
 
 
 def test_every_demo_item_conforms_to_the_document(demo_client: FlaskClient) -> None:
@@ -583,9 +586,9 @@ def test_every_demo_item_conforms_to_the_document(demo_client: FlaskClient) -> N
         assert slugs
         for slug in slugs:
             operation = api_schema[path]["GET"]
-            operation.Case(path_parameters={"slug": slug}).call_and_validate()
+            operation.Case(path_parameters={"slug": slug}).call_and_validate(headers=AS_IS)
     for persona in get_json(demo_client, f"{API}/personas")["items"]:
         operation = api_schema["/personas/{slug}"]["GET"]
-        operation.Case(path_parameters={"slug": persona["slug"]}).call_and_validate()
+        operation.Case(path_parameters={"slug": persona["slug"]}).call_and_validate(headers=AS_IS)
     last_page = api_schema["/stories"]["GET"].Case(query={"limit": 50})
-    last_page.call_and_validate()
+    last_page.call_and_validate(headers=AS_IS)
