@@ -16,6 +16,7 @@ from sqlalchemy import select
 from newsweb.extensions import db
 from newsweb.models import Category, Story
 from newsweb.models.clock import utcnow
+from newsweb.web.version import release
 from tests.statements import counted_get
 
 
@@ -98,3 +99,9 @@ def test_a_scheduled_story_shows_once_its_time_has_come(demo_app: Flask) -> None
     after = client.get("/", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert "Out in a moment" in after.text
+
+
+def test_etags_name_the_release_so_a_deploy_never_serves_old_pages(demo_app: Flask) -> None:
+    """Stored pages and ETags are per release: new templates or static files, new copies."""
+    etag = demo_app.test_client().get("/tools").headers["ETag"]
+    assert etag.strip('"').startswith(release() + ".")

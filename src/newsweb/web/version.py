@@ -9,14 +9,17 @@ a copy so that a cached page is answered without touching the database.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 import redis
 from flask import current_app, has_app_context
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
+from newsweb.config import PACKAGE_DIR, STATIC_DIR, TEMPLATE_DIR
 from newsweb.extensions import db
 from newsweb.models import Category, NewsroomState, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.clock import utcnow
@@ -29,15 +32,34 @@ SCHEDULE_KEY = "newsweb:pages:scheduled"
 REDIS_EXTENSION = "newsweb_page_cache"
 
 
+@cache
+def release() -> str:
+    """A fingerprint of the code, templates and static files this process serves.
+
+    Stored pages and ETags name it, so a deploy never serves a page rendered by the code
+    before it (with its old links to static files). Every worker of a release computes
+    the same value, once, from the files themselves.
+    """
+    digest = hashlib.sha256()
+    trees = ((PACKAGE_DIR, "*.py"), (TEMPLATE_DIR, "*"), (STATIC_DIR, "*"))
+    for root, pattern in trees:
+        for path in sorted(root.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Version:
-    """A generation and how many scheduled stories have gone out since it began."""
+    """A generation and how many scheduled stories have gone out since it began, as seen by
+    this release of the code."""
 
     generation: int
     published: int
 
     def __str__(self) -> str:
-        return f"{self.generation}.{self.published}"
+        return f"{release()}.{self.generation}.{self.published}"
 
 
 def redis_client() -> redis.Redis | None:
