@@ -122,16 +122,22 @@ def print_report(outcome: Outcome) -> None:
                 print(f"  {line}")
 
 
+# The reload window lasts at least this long, so that its p99 rests on a few hundred
+# requests rather than being simply the slowest of the few answered in a shorter one.
+MIN_RELOAD_WINDOW = 5.0
+
+
 def reload_window(stats: Stats, reload: Reload) -> tuple[float, float]:
     """When the reload disturbed the service, as (start, end) in `time.monotonic()` seconds.
 
     From the signal until 1 s after the first response that follows the reload's end (new
-    workers booted, old ones gone): new workers that still import the app answer nobody.
+    workers booted, old ones gone), since new workers that still import the app answer
+    nobody; and at least MIN_RELOAD_WINDOW, in which new workers also warm up.
     """
     finished = max(reload.booted, reload.drained)  # both NaN when the reload never finished
     settled = reload.started + (finished if math.isfinite(finished) else RELOAD_TIMEOUT)
     resumed = min((span[1] for span in stats.spans if span[1] >= settled), default=settled)
-    return reload.started, resumed + 1
+    return reload.started, max(resumed + 1, reload.started + MIN_RELOAD_WINDOW)
 
 
 def split_latencies(
@@ -174,7 +180,8 @@ def print_reload(stats: Stats, reload: Reload, log: ServerLog) -> None:
     during_p99, steady_p99 = percentile(during, 0.99), percentile(steady, 0.99)
     print(
         f"p99 during the reload window ({end - start:.1f} s from the signal, {len(during)}"
-        f" requests): {during_p99:.0f} ms; steady p99 (the other {len(steady)}):"
+        f" requests, p50 {percentile(during, 0.5):.0f} ms): {during_p99:.0f} ms;"
+        f" steady p99 (the other {len(steady)}, p50 {percentile(steady, 0.5):.0f} ms):"
         f" {steady_p99:.0f} ms; ratio {during_p99 / steady_p99:.2f} (target: at most 2)"
     )
 
