@@ -26,8 +26,8 @@ def redis_reachable() -> bool:
 
 pytestmark = [
     pytest.mark.skipif(not redis_reachable(), reason=f"Redis at {REDIS_URL} is not reachable"),
-    # Every test here empties the one test Redis database: under pytest-xdist they all run
-    # in one worker, with the throttling test, never beside each other.
+    # Every test here empties the one test Redis database: they take turns with the other
+    # Redis tests, whichever pytest-xdist worker runs them (see tests/conftest.py).
     pytest.mark.xdist_group("redis"),
 ]
 

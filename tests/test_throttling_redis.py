@@ -11,8 +11,8 @@ from flask import Flask
 from tests.conftest import Auth, create_user
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-# It empties the test Redis database: under pytest-xdist it shares a worker with the page
-# cache tests, which empty it too, so they never run side by side.
+# It empties the test Redis database, as the page cache tests do: they take turns, whichever
+# pytest-xdist worker runs them (see tests/conftest.py).
 pytestmark = pytest.mark.xdist_group("redis")
 
 
