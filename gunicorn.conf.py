@@ -62,8 +62,10 @@ def post_worker_init(worker: Any) -> None:
     socket. `close=False` leaves the master's own connections alone.
     """
     app = worker.wsgi
-    with app.app_context():
-        for engine in app.extensions["sqlalchemy"].engines.values():
-            engine.dispose(close=False)
+    # `make bench` runs its bare Flask floor under these same settings: it has no database.
+    if (sqlalchemy := app.extensions.get("sqlalchemy")) is not None:
+        with app.app_context():
+            for engine in sqlalchemy.engines.values():
+                engine.dispose(close=False)
     elapsed = (time.monotonic() - worker.forked_at) * 1000
     worker.log.info("Worker %s ready %.0f ms after fork", worker.pid, elapsed)
