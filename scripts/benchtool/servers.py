@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from loadtest.database import flask_command
+
 from benchtool import REPO
 from benchtool.client import request
 
@@ -22,22 +24,11 @@ STOP_TIMEOUT = 30.0
 BOOTED = "Booting worker with pid"
 
 
-def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    """Run `flask --app newsweb ARGS` as `make run` does; SystemExit with its output if it fails."""
-    line = [sys.executable, "-m", "flask", "--app", "newsweb", *args]
-    done = subprocess.run(  # noqa: S603 (our own interpreter and fixed arguments)
-        line, cwd=REPO, env=env, input=stdin, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"flask {' '.join(args[:2])} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
 def prepare_database(env: dict[str, str], email: str, password: str) -> None:
     """Migrate and load the demo (as `make run` does), and create one member account."""
-    flask(env, "db", "upgrade")
-    flask(env, "demo", "load", "--if-empty")
-    flask(env, "users", "create", email, "--password-stdin", stdin=password)
+    flask_command(env, "db", "upgrade")
+    flask_command(env, "demo", "load", "--if-empty")
+    flask_command(env, "users", "create", email, "--password-stdin", stdin=password)
 
 
 def configured_workers(env: dict[str, str]) -> int:
