@@ -18,6 +18,7 @@ from newsweb.models import (
     User,
     Verdict,
 )
+from newsweb.models.clock import utcnow
 
 PANEL = [
     ("the-founder", "The Founder", "Business & Market"),
@@ -145,3 +146,17 @@ def bookmark_everything(email: str) -> None:
     for story_id in db.session.scalars(select(Story.id)):
         db.session.add(Bookmark(user_id=user.id, story_id=story_id))
     db.session.commit()
+
+
+def schedule_first_story(title: str, *, in_seconds: float) -> datetime:
+    """Retitle the oldest story and schedule it `in_seconds` from now; returns that moment.
+
+    Call inside an app context. The commit goes through the session like an editor's.
+    """
+    scheduled = db.session.scalars(select(Story).order_by(Story.id)).first()
+    assert scheduled is not None
+    scheduled.title = title
+    goes_out = utcnow() + timedelta(seconds=in_seconds)
+    scheduled.published_at = goes_out
+    db.session.commit()
+    return goes_out

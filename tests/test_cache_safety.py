@@ -5,18 +5,15 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 
 import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from newsweb.extensions import db
-from newsweb.models import Story
 from newsweb.models.clock import utcnow
 from newsweb.web.version import GENERATION_KEY
+from tests import factories
 from tests.conftest import Auth, create_user, csrf_token_in, htmx
 from tests.statements import counted_get
 from tests.test_page_cache import REDIS_URL, redis_reachable
@@ -166,12 +163,9 @@ def test_a_history_restore_gets_the_whole_page_after_a_cached_fragment(cached_ap
 def test_a_scheduled_story_shows_the_moment_its_time_comes(cached_app: Flask) -> None:
     """No write happens when a scheduled story goes out: the cache must notice all the same."""
     with cached_app.app_context():
-        story = db.session.scalars(select(Story).order_by(Story.id)).first()
-        assert story is not None
-        story.title = "Embargoed until a second from now"
-        story.published_at = utcnow() + timedelta(seconds=1.5)
-        db.session.commit()
-        goes_out = story.published_at
+        goes_out = factories.schedule_first_story(
+            "Embargoed until a second from now", in_seconds=1.5
+        )
     _, before = counted_get(cached_app, "/")
     assert "Embargoed until" not in before.text
     assert counted_get(cached_app, "/")[0] == 0, "the front page was not cached"

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import gzip
 import time
-from datetime import timedelta
 
 from flask import Flask, template_rendered
 from sqlalchemy import select
 
 from newsweb.extensions import db
-from newsweb.models import Category, Story
+from newsweb.models import Category
 from newsweb.models.clock import utcnow
 from newsweb.web.version import release
+from tests import factories
 from tests.statements import counted_get
 
 
@@ -85,12 +85,7 @@ def test_an_editor_change_shows_on_the_next_request(demo_app: Flask) -> None:
 def test_a_scheduled_story_shows_once_its_time_has_come(demo_app: Flask) -> None:
     """No write happens when a scheduled story goes out; the version still counts it."""
     with demo_app.app_context():
-        story = db.session.scalars(select(Story).order_by(Story.id)).first()
-        assert story is not None
-        story.title = "Out in a moment"
-        story.published_at = utcnow() + timedelta(seconds=1.5)
-        db.session.commit()
-        goes_out = story.published_at
+        goes_out = factories.schedule_first_story("Out in a moment", in_seconds=1.5)
     client = demo_app.test_client()
     before = client.get("/")
     assert "Out in a moment" not in before.text
