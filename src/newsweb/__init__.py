@@ -35,14 +35,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    if site_url := app.config["SITE_URL"]:
-        # Inside ProxyFix, so that not even a trusted proxy's X-Forwarded-Host can move it.
-        app.wsgi_app = PinnedSiteUrl(app.wsgi_app, site_url)  # type: ignore[method-assign]
-    if proxies := app.config["TRUSTED_PROXIES"]:
-        # Only that many proxies' X-Forwarded-* headers count; a client's own are ignored.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
-        )
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -77,6 +69,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(section.blueprint)
     sessions.init_app(app)
     web.init_app(app)
+    if site_url := app.config["SITE_URL"]:
+        # Inside ProxyFix, so that not even a trusted proxy's X-Forwarded-Host can move it.
+        app.wsgi_app = PinnedSiteUrl(app.wsgi_app, site_url)  # type: ignore[method-assign]
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Only that many proxies' X-Forwarded-* headers count; a client's own are ignored.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     app.cli.add_command(demo_cli.demo)
     app.cli.add_command(users_cli.users)
     app.cli.add_command(security_check_command)

@@ -14,6 +14,7 @@ from newsweb.web import (
     caching,
     compression,
     errors,
+    front_door,
     headers,
     hygiene,
     logs,
@@ -34,25 +35,31 @@ BEFORE_VIEW: tuple[Callable[[], Response | None], ...] = (
 # After the view, in this order, each seeing the response the previous one returned:
 # 1. a redirect answering htmx becomes HX-Redirect, so every later step sees the final status;
 # 2. security headers and `Vary`;
-# 2b. text bodies compressed as the client accepts, once the view's headers are final, so
+# 3. text bodies compressed as the client accepts, once the view's headers are final, so
 #    the page cache keeps the compressed copy and the ETag is of the bytes sent;
-# 3. the page cache stores the page under the ETag it derived before the view ran;
-# 4. Cache-Control and the ETag (that one, or a hash of the body), answering If-None-Match;
-# 5. the request id, on everything (304s included).
+# 4. Cache-Control and the ETag (the one the page cache derived before the view ran, or a
+#    hash of the body), answering If-None-Match;
+# 5. the page cache stores the page as sent, every header final;
+# 6. the request id, on everything (304s included).
 AFTER_VIEW: tuple[Callable[[Response], Response], ...] = (
     headers.redirect_htmx_requests,
     headers.add_standard_headers,
     compression.compress,
-    page_cache.store,
     caching.set_cache_headers,
+    page_cache.store,
     logs.echo_request_id,
 )
 
 
 def init_app(app: Flask) -> None:
-    """Register the pipeline's hooks in the order above, its error pages and template helpers."""
+    """Register the pipeline's hooks in the order above, its error pages and template helpers.
+
+    Call it before wrapping `app.wsgi_app` in any middleware that rewrites the request
+    (the site URL, proxies): the front door must see requests as Flask will.
+    """
     logs.configure(app)
     page_cache.connect(app)
+    app.wsgi_app = front_door.FrontDoor(app, app.wsgi_app)  # type: ignore[method-assign]
     for hook in BEFORE_VIEW:
         app.before_request(hook)
     # Flask runs after_request hooks last-registered first: register them reversed.

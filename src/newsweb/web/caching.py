@@ -63,10 +63,11 @@ def set_cache_headers(response: Response) -> Response:
     if _is_personal():
         cache.private = True
         cache.no_cache = True
-        response.vary.add("Cookie")
     else:
         cache.public = True
         cache.max_age = current_app.config["PUBLIC_MAX_AGE"]
+    # Whoever holds a session may get another answer at this URL (a member's own page).
+    response.vary.add("Cookie")
     if derived_etag:
         response.set_etag(derived_etag.strip('"'))
     elif not response.is_streamed and not response.direct_passthrough:

@@ -59,13 +59,18 @@ def _accepted_qualities(header: str) -> dict[str, float]:
 
 
 def negotiated_encoding() -> str | None:
-    """The content coding this request's answer should be sent in: "br", "gzip" or None.
+    """The content coding this request's answer should be sent in: "br", "gzip" or None."""
+    return preferred_encoding(request.headers.get("Accept-Encoding", ""))
+
+
+def preferred_encoding(accept_encoding: str) -> str | None:
+    """The coding a client sending this Accept-Encoding header prefers: "br", "gzip" or None.
 
     Honours q-values: the coding with the highest q wins, brotli on a tie; `q=0` refuses a
     coding, a coding the header does not name takes the q of `*` (refused when there is no
     `*`). None means identity, as for a client that sends no Accept-Encoding at all.
     """
-    qualities = _accepted_qualities(request.headers.get("Accept-Encoding", ""))
+    qualities = _accepted_qualities(accept_encoding)
     wildcard = qualities.get("*", 0.0)
     best, best_quality = None, 0.0
     for coding in CODINGS:
@@ -95,6 +100,14 @@ def encode(data: bytes, coding: str, *, best: bool = False) -> bytes:
         compressed: bytes = brotli.compress(data, quality=level)
         return compressed
     return gzip.compress(data, compresslevel=level, mtime=0)
+
+
+def decode(data: bytes, coding: str) -> bytes:
+    """The bytes `encode` was given, from what it made of them in `coding`."""
+    if coding == "br":
+        decoded: bytes = brotli.decompress(data)
+        return decoded
+    return gzip.decompress(data)
 
 
 def _may_hold_secrets() -> bool:

@@ -72,10 +72,14 @@ class GunicornLogger(GunicornBaseLogger):  # type: ignore[misc]
         self.access_log.info("request", extra={"fields": fields, "request_id": request_id})
 
 
+def request_id_from(offered: str) -> str:
+    """The id of a request whose proxy offered `offered`: kept if it looks sane, else a new one."""
+    return offered if _VALID_REQUEST_ID.match(offered) else uuid.uuid4().hex
+
+
 def assign_request_id() -> None:
     """Take the proxy's request id if it looks sane, else make one."""
-    offered = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = offered if _VALID_REQUEST_ID.match(offered) else uuid.uuid4().hex
+    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER, ""))
 
 
 def echo_request_id(response: Response) -> Response:

@@ -8,28 +8,40 @@ looked up under that ETag: in Redis when `REDIS_URL` is set (shared by every wor
 machine), else in a small per-worker memory. Only on a miss does the view run. Anything
 personal is never stored or served from here: signed-in readers, pending flash messages,
 and every view that did not opt in bypass it.
+
+Readers without a session cookie are looked up by the front door (web/front_door.py),
+before Flask runs; `answer_early` does the same inside Flask for anonymous readers who
+hold a session (a CSRF token from a form they opened). A page is stored as it was sent,
+with its final headers, so either can answer with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 import redis
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.wrappers import Request
 
+from newsweb.extensions import db
 from newsweb.web import version
-from newsweb.web.compression import negotiated_encoding
+from newsweb.web.compression import decode, preferred_encoding
 from newsweb.web.rendering import CHOOSING_HEADERS
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 MEMORY_EXTENSION = "newsweb_page_memory"
+ENGINE_EXTENSION = "newsweb_page_engine"
+# The front door's lookup of a page it could not answer, passed on to Flask in the environ.
+LOOKUP_ENVIRON = "newsweb.page_lookup"
 # A worker keeps at most this many bytes of pages in memory (least recently used go first).
 MEMORY_BUDGET = 32 * 1024 * 1024
 # Redis keeps a page this long: entries are versioned, so this only bounds memory.
@@ -107,72 +119,150 @@ def shared_cache(view: Callable[P, R]) -> Callable[P, R]:
     return view
 
 
-def _view_is_shared() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
+def is_shared(app: Flask, endpoint: str | None) -> bool:
+    """Whether the view at `endpoint` opted in with `@shared_cache`."""
+    view = app.view_functions.get(endpoint or "")
     return bool(getattr(view, "shared_cache", False))
 
 
-def _store() -> PageStore:
-    if (client := version.redis_client()) is not None:
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as it was sent, every header final but the per-request ones."""
+
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def dump(self) -> bytes:
+        """The bytes a store keeps: the headers as one JSON line, then the body."""
+        return json.dumps(self.headers).encode() + b"\n" + self.body
+
+    @classmethod
+    def load(cls, data: bytes) -> StoredPage:
+        """The page `dump` made these bytes of."""
+        head, _, body = data.partition(b"\n")
+        return cls([(name, value) for name, value in json.loads(head)], body)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the page cache knows of one request, before any view runs."""
+
+    version: version.Version
+    etag: str
+    # The reader already holds this version of the page: a 304 answers.
+    current: bool
+    page: StoredPage | None
+
+
+def store_for(app: Flask) -> PageStore:
+    """Where `app` keeps pages: Redis when configured, else this worker's memory."""
+    if (client := version.redis_client(app)) is not None:
         return RedisPages(client)
-    pages: MemoryPages = current_app.extensions[MEMORY_EXTENSION]
+    pages: MemoryPages = app.extensions[MEMORY_EXTENSION]
     return pages
+
+
+def page_etag(request: Request, current: version.Version, coding: str | None) -> str:
+    """The ETag of the page `request` asks for, in `coding`, as of the newsroom version `current`.
+
+    The host is part of the page (canonical and feed URLs): a request naming another host
+    gets, and can only fill, an entry of its own. So is the content coding: each coding
+    has its own ETag and its own stored copy, compressed once.
+    """
+    choosing = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
+    page = f"{request.host_url}|{request.full_path}|{choosing}|{coding or 'identity'}"
+    return f'"{current}-{hashlib.sha256(page.encode()).hexdigest()[:24]}"'
+
+
+def look_up(app: Flask, request: Request) -> Lookup:
+    """Read the version, derive the ETag, and find the stored page (RedisError if Redis fails)."""
+    current = version.current(app.extensions[ENGINE_EXTENSION], version.redis_client(app))
+    coding = preferred_encoding(request.headers.get("Accept-Encoding", ""))
+    etag = page_etag(request, current, coding)
+    if request.if_none_match.contains_raw(etag):
+        return Lookup(current, etag, current=True, page=None)
+    data = store_for(app).get(etag)
+    return Lookup(current, etag, current=False, page=StoredPage.load(data) if data else None)
+
+
+def revalidation_headers(app: Flask, etag: str) -> list[tuple[str, str]]:
+    """The headers of a 304 for a shared page: its validator and how it may be cached.
+
+    What a 200 would carry of these (RFC 9110, 15.4.5), without rendering the page.
+    """
+    return [
+        ("ETag", etag),
+        ("Cache-Control", f"public, max-age={app.config['PUBLIC_MAX_AGE']}"),
+        ("Vary", ", ".join((*CHOOSING_HEADERS, "Accept-Encoding", "Cookie"))),
+    ]
 
 
 def _eligible() -> bool:
     return (
         request.method == "GET"
-        and _view_is_shared()
+        and is_shared(current_app, request.endpoint)
         and not current_user.is_authenticated
         and "_flashes" not in session
     )
 
 
-def page_etag(current: version.Version) -> str:
-    """The ETag of the page this request asks for, as of the newsroom version `current`.
-
-    The host is part of the page (canonical and feed URLs): a request naming another host
-    gets, and can only fill, an entry of its own. So is the content coding the client
-    accepts: each coding has its own ETag and its own stored copy, compressed once.
-    """
-    choosing = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
-    coding = negotiated_encoding() or "identity"
-    page = f"{request.host_url}|{request.full_path}|{choosing}|{coding}"
-    return f'"{current}-{hashlib.sha256(page.encode()).hexdigest()[:24]}"'
-
-
 def answer_early() -> Response | None:
-    """Before the view: 304 when the reader's copy is current, the stored page when there is one."""
+    """Before the view: 304 when the reader's copy is current, the stored page when there is one.
+
+    Requests without a session cookie were looked up already, before Flask (web/
+    front_door.py): on a miss only the lookup is passed on, for `store` to use.
+    """
+    if (found := request.environ.get(LOOKUP_ENVIRON)) is not None:
+        g.page_lookup, g.page_etag = found, found.etag
+        return None
     if not _eligible():
         return None
     try:
-        etag = page_etag(version.current())
-        g.page_etag = etag
-        if request.if_none_match.contains_raw(etag):
-            return Response(status=304)
-        body = _store().get(etag)
+        found = look_up(current_app, request)
     except redis.RedisError:
         current_app.logger.warning("page cache unavailable; rendering instead")
         return None
-    if body is None:
+    g.page_lookup, g.page_etag = found, found.etag
+    if found.current:
+        return Response(status=304, headers=revalidation_headers(current_app, found.etag))
+    if found.page is None:
         return None
     g.page_cache_hit = True
-    coding, _, page = body.partition(b"\n")
-    response = Response(page, mimetype="text/html")
-    if coding:
-        response.content_encoding = coding.decode()
-    return response
+    return Response(found.page.body, headers=found.page.headers)
+
+
+# Headers that belong to one response, never to a stored copy.
+PER_RESPONSE_HEADERS = frozenset({"content-length", "date", "set-cookie", "x-request-id"})
 
 
 def store(response: Response) -> Response:
-    """Keep a freshly rendered anonymous page under its ETag."""
-    etag = g.get("page_etag")
-    if not etag or g.get("page_cache_hit") or not _storable(response):
+    """Keep a freshly rendered anonymous page, with its final headers, under its ETag.
+
+    A compressed page is also kept as it was before compression, under the ETag of the
+    identity coding: clients that accept no compression are served from it.
+    """
+    found: Lookup | None = g.get("page_lookup")
+    if found is None or found.current or g.get("page_cache_hit") or not _storable(response):
         return response
-    # The page is kept as sent (compressed or not), its content coding on a first line.
-    coding = (response.content_encoding or "").encode()
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in PER_RESPONSE_HEADERS
+    ]
+    copies = {found.etag: StoredPage(headers, response.get_data())}
+    if coding := response.content_encoding:
+        plain = [
+            (name, value)
+            for name, value in headers
+            if name.lower() not in ("content-encoding", "etag")
+        ]
+        plain_etag = page_etag(request, found.version, None)
+        plain.append(("ETag", plain_etag))
+        copies[plain_etag] = StoredPage(plain, decode(response.get_data(), coding))
     try:
-        _store().put(etag, coding + b"\n" + response.get_data())
+        pages = store_for(current_app)
+        for etag, page in copies.items():
+            pages.put(etag, page.dump())
     except redis.RedisError:
         current_app.logger.warning("page cache unavailable; not storing")
     return response
@@ -182,15 +272,19 @@ def _storable(response: Response) -> bool:
     return (
         response.status_code == 200
         and response.mimetype == "text/html"
+        and "Set-Cookie" not in response.headers
         and not g.get("personal")
         and not session.modified
     )
 
 
 def connect(app: Flask) -> None:
-    """Set up the page store: Redis when REDIS_URL is set, else each worker's memory."""
+    """Set up the page store (Redis when REDIS_URL is set, else each worker's memory), and
+    keep the engine the version is read from where the front door, outside Flask, finds it."""
     version.track_changes()
     app.extensions[MEMORY_EXTENSION] = MemoryPages()
+    with app.app_context():
+        app.extensions[ENGINE_EXTENSION] = db.engine
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return

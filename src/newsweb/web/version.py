@@ -10,17 +10,17 @@ a copy so that a cached page is answered without touching the database.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
 import redis
-from flask import current_app, has_app_context
-from sqlalchemy import event, insert, select, update
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import Dialect, Engine, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from newsweb.config import PACKAGE_DIR, STATIC_DIR, TEMPLATE_DIR
-from newsweb.extensions import db
 from newsweb.models import Category, NewsroomState, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.clock import utcnow
 
@@ -62,9 +62,9 @@ class Version:
         return f"{release()}.{self.generation}.{self.published}"
 
 
-def redis_client() -> redis.Redis | None:
+def redis_client(app: Flask | None = None) -> redis.Redis | None:
     """The Redis connection for pages and versions, when REDIS_URL is configured."""
-    client: redis.Redis | None = current_app.extensions.get(REDIS_EXTENSION)
+    client: redis.Redis | None = (app or current_app).extensions.get(REDIS_EXTENSION)
     return client
 
 
@@ -72,24 +72,34 @@ def _timestamp(at: datetime) -> float:
     return at.replace(tzinfo=UTC).timestamp()
 
 
-def current() -> Version:
+@cache
+def _state_query(dialect: Dialect) -> str:
+    # Compiled once per dialect and run as it is: the version is read on every shared
+    # request, before Flask has done anything, and this is its cheapest honest form.
+    query = select(NewsroomState.generation, NewsroomState.schedule).where(
+        NewsroomState.id == NewsroomState.ONLY_ROW
+    )
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def current(engine: Engine, client: redis.Redis | None) -> Version:
     """The version now: from Redis when configured (no SQL), else one read of the database."""
     now = utcnow()
-    if (client := redis_client()) is not None:
+    if client is not None:
         pipeline = client.pipeline(transaction=False)
         pipeline.get(GENERATION_KEY)
         pipeline.zcount(SCHEDULE_KEY, "-inf", _timestamp(now))
         generation, published = pipeline.execute()
         return Version(int(generation or 0), int(published))
-    row = db.session.execute(
-        select(NewsroomState.generation, NewsroomState.schedule).where(
-            NewsroomState.id == NewsroomState.ONLY_ROW
-        )
-    ).first()
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql(_state_query(engine.dialect)).first()
     if row is None:
         return Version(0, 0)
-    gone_out = sum(1 for at in row.schedule if datetime.fromisoformat(at) <= now)
-    return Version(row.generation, gone_out)
+    generation, schedule = row
+    # A JSON column: PostgreSQL's driver decodes it, SQLite's hands over the text.
+    times = json.loads(schedule) if isinstance(schedule, str) else schedule
+    gone_out = sum(1 for at in times if datetime.fromisoformat(at) <= now)
+    return Version(generation, gone_out)
 
 
 def note_content_changes(unit: Session, _context: object) -> None:
