@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from sqlalchemy import func, select
 
 from newsweb.extensions import db
 from newsweb.models import Bookmark, Tool
-from tests.conftest import PASSWORD, create_user
+from tests.conftest import PASSWORD, create_user, csrf_token_in
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 3
@@ -77,12 +76,11 @@ def signed_in_opener(url: str, email: str) -> tuple[urllib.request.OpenerDirecto
     """A cookie-keeping client signed in as `email`, and its CSRF token."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
     page = opener.open(f"{url}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = csrf_token_in(page)
     form = f"csrf_token={token}&email={email}&password={PASSWORD.replace(' ', '+')}".encode()
     opener.open(urllib.request.Request(f"{url}/login", data=form))
     account = opener.open(f"{url}/account").read().decode()
-    token = re.search(r'"X-CSRFToken": "([^"]+)"', account).group(1)  # type: ignore[union-attr]
-    return opener, token
+    return opener, csrf_token_in(account)
 
 
 def test_workers_write_concurrently_through_a_reload(

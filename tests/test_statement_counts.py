@@ -26,14 +26,18 @@ PAGES = {
 }
 
 
-# A signed-in member's pages add the session's user and which items they saved.
+# A signed-in member's pages add the session's user and which items they saved. Shared
+# pages first look for a stored anonymous copy to assemble the member's page from (web/
+# personal.py), which costs the version read; with none stored, they render.
 MEMBER_PAGES = {
-    "/news/story-001": 5,  # + user, saved items
-    "/tools": 4,  # + user, saved items
-    "/tools/mistral-ai": 6,  # + user, saved items
+    "/news/story-001": 6,  # version, user, the story page's four, saved items
+    "/tools": 5,  # version, user, categories, tools with tallies, saved items
+    "/tools/mistral-ai": 7,  # version, user, the tool page's four, saved items
     "/bookmarks": 2,  # user, bookmarks with their tools and stories
     "/bookmarks/sidebar": 2,  # user, bookmarks
 }
+# Assembled from the stored anonymous copy: the version, the user, the saved items.
+ASSEMBLED_PAGES = ("/news/story-001", "/tools", "/tools/mistral-ai", "/panel/the-skeptic")
 
 
 def headers_for(path: str) -> dict[str, str]:
@@ -73,3 +77,22 @@ def test_member_statement_count_does_not_grow_with_bookmarks(
         factories.bookmark_everything("member@example.com")
     many = statements_for(app, path, auth.client, headers=headers_for(path))
     assert few == many == MEMBER_PAGES[path]
+
+
+@pytest.mark.parametrize("path", ASSEMBLED_PAGES)
+def test_a_member_page_assembled_from_the_stored_copy_runs_three_statements(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    """Version, user, saved items: however many stories, takes and bookmarks there are."""
+    app = make_app()
+    with app.app_context():
+        factories.newsroom(3)
+        factories.more_stories(60)
+    create_user(app, "member@example.com")
+    with app.app_context():
+        factories.bookmark_everything("member@example.com")
+    auth = Auth(app.test_client())
+    auth.sign_in("member@example.com")
+    statements_for(app, path)  # an anonymous reader stores the page
+    saved_items = 1 if "personal bookmark" in app.test_client().get(path).text else 0
+    assert statements_for(app, path, auth.client) == 2 + saved_items

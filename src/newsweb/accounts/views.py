@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from newsweb.access import login_required, signed_in_user
+from newsweb.accounts import menu
 from newsweb.accounts.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -26,6 +27,7 @@ from newsweb.web.navigation import local_path
 from newsweb.web.rendering import render
 
 blueprint = Blueprint("accounts", __name__)
+blueprint.record_once(menu.register)
 
 # Answered for a wrong password and an unknown email alike, so neither gives anything away.
 SIGN_IN_FAILED = "That email and password do not match an account."

@@ -64,8 +64,15 @@ def saved_keys(
     user: User, *, tools: list[Tool] | None = None, stories: list[Story] | None = None
 ) -> set[ItemKey]:
     """Which of `tools` and `stories` `user` has saved, in one statement."""
-    tool_ids = [tool.id for tool in tools or []]
-    story_ids = [story.id for story in stories or []]
+    return saved_among(
+        user,
+        tool_ids=[tool.id for tool in tools or []],
+        story_ids=[story.id for story in stories or []],
+    )
+
+
+def saved_among(user: User, *, tool_ids: list[int], story_ids: list[int]) -> set[ItemKey]:
+    """Which of these tools and stories (by id) `user` has saved, in one statement."""
     if not user.is_authenticated or not (tool_ids or story_ids):
         return set()
     rows = db.session.execute(

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsweb.access import login_required, signed_in_user
-from newsweb.bookmarks import queries
+from newsweb.bookmarks import parts, queries
 from newsweb.bookmarks.queries import Kind
 from newsweb.models import Story, Tool
 from newsweb.web.caching import personal
@@ -15,6 +15,7 @@ from newsweb.web.navigation import local_path, return_path
 from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("bookmarks", __name__, url_prefix="/bookmarks")
+blueprint.record_once(parts.register)
 
 # What listeners (the sidebar, the bookmarks page) wait for to refresh themselves.
 CHANGED_EVENT = "bookmarks-changed"

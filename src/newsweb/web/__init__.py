@@ -19,6 +19,7 @@ from newsweb.web import (
     hygiene,
     logs,
     page_cache,
+    personal,
     static_files,
     templating,
 )
@@ -68,3 +69,4 @@ def init_app(app: Flask) -> None:
     static_files.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    personal.init_app(app)

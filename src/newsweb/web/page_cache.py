@@ -31,7 +31,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Request
 
 from newsweb.extensions import db
-from newsweb.web import version
+from newsweb.web import personal, version
 from newsweb.web.compression import decode, preferred_encoding
 from newsweb.web.rendering import CHOOSING_HEADERS
 
@@ -197,17 +197,18 @@ def revalidation_headers(app: Flask, etag: str) -> list[tuple[str, str]]:
     ]
 
 
-def _eligible() -> bool:
+def _shareable() -> bool:
+    # A page every reader shares, but for its personal parts, and no message waiting.
     return (
         request.method == "GET"
         and is_shared(current_app, request.endpoint)
-        and not current_user.is_authenticated
         and "_flashes" not in session
     )
 
 
 def answer_early() -> Response | None:
-    """Before the view: 304 when the reader's copy is current, the stored page when there is one.
+    """Before the view: 304 when the reader's copy is current, the stored page when there is one,
+    and for a member, the stored page with its personal parts made theirs.
 
     Requests without a session cookie were looked up already, before Flask (web/
     front_door.py): on a miss only the lookup is passed on, for `store` to use.
@@ -215,9 +216,11 @@ def answer_early() -> Response | None:
     if (found := request.environ.get(LOOKUP_ENVIRON)) is not None:
         g.page_lookup, g.page_etag = found, found.etag
         return None
-    if not _eligible():
+    if not _shareable():
         return None
     try:
+        if current_user.is_authenticated:
+            return _personalized()
         found = look_up(current_app, request)
     except redis.RedisError:
         current_app.logger.warning("page cache unavailable; rendering instead")
@@ -229,6 +232,21 @@ def answer_early() -> Response | None:
         return None
     g.page_cache_hit = True
     return Response(found.page.body, headers=found.page.headers)
+
+
+def _personalized() -> Response | None:
+    """The stored anonymous page (uncompressed) with its personal parts rendered for the member.
+
+    What rendering the page for them would give, for the price of its personal parts; None
+    (render it) when no anonymous copy is stored. The response is personal like any other
+    member's page: the pipeline makes it private and never stores it.
+    """
+    current = version.current(current_app.extensions[ENGINE_EXTENSION], version.redis_client())
+    data = store_for(current_app).get(page_etag(request, current, None))
+    if data is None:
+        return None
+    html = personal.personalize(StoredPage.load(data).body.decode())
+    return None if html is None else Response(html, mimetype="text/html")
 
 
 # Headers that belong to one response, never to a stored copy.

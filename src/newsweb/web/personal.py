@@ -1,0 +1,110 @@
+"""Personal parts: the few places on a shared page that differ for a signed-in member.
+
+A shared page is the same for every reader but in a few parts: the account menu, the
+state of each bookmark button. A template writes each such part with
+`{{ personal_part(kind, state, **args) }}`, which renders it for whoever is asking and
+marks it in the page with an HTML comment naming its kind and arguments. A member asking
+for a page whose anonymous copy is stored then gets that copy with each marked part
+rendered again for them (`personalize`), instead of a render of the whole page: the
+member's state for all parts of a kind is found at once (one query for every bookmark
+button), and each part is rendered by the same function as in a full render.
+
+Features register the kinds they own (`register`); this module knows none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from flask import Flask, current_app, g
+from flask.sansio.app import App
+from markupsafe import Markup
+
+EXTENSION = "newsweb_personal_parts"
+# `<!--personal KIND ARGS-->…<!--/personal-->`, ARGS percent-encoded: no `>` or `-->` inside.
+PART = re.compile(r"<!--personal (\w+) ([^\s>]*)-->(.*?)<!--/personal-->", re.DOTALL)
+
+Args = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class PartKind:
+    """How to render one kind of personal part, and find a member's state for many at once."""
+
+    # The part's HTML for the current reader, given its arguments and their state.
+    render: Callable[[Args, Any], Markup]
+    # The current reader's state for each of these parts (in order), with a fixed number
+    # of queries however many there are.
+    states: Callable[[Sequence[Args]], Sequence[Any]]
+
+
+def register(app: App, kind: str, part: PartKind) -> None:
+    """Make `kind` available to templates as a personal part."""
+    app.extensions.setdefault(EXTENSION, {})[kind] = part
+
+
+def _kinds() -> dict[str, PartKind]:
+    kinds: dict[str, PartKind] = current_app.extensions.get(EXTENSION, {})
+    return kinds
+
+
+def _marked(kind: str, args: Args, html: Markup) -> Markup:
+    # Percent-encoded and joined by ";", the arguments hold nothing HTML escaping changes.
+    encoded = ";".join(f"{quote(name)}={quote(value, safe='')}" for name, value in args.items())
+    return Markup("<!--personal {}-->{}<!--/personal-->").format(f"{kind} {encoded}", html)
+
+
+def personal_part(kind: str, state: Any = None, /, **args: str) -> Markup:
+    """Template global: the part for the current reader, marked so it can be redone for another.
+
+    `kind` and `state` are positional only, so that any name can be one of the `args`.
+    """
+    return _marked(kind, args, _kinds()[kind].render(args, state))
+
+
+def personalize(page: str) -> str | None:
+    """The shared `page` with every personal part rendered for the current reader.
+
+    None when the page names a kind this app does not know (a page stored by another
+    release): the caller renders the page instead.
+    """
+    found = [
+        (match.group(1), dict(parse_qsl(match.group(2), separator=";")))
+        for match in PART.finditer(page)
+    ]
+    kinds = _kinds()
+    if any(kind not in kinds for kind, _ in found):
+        return None
+    rendered: list[Markup] = [Markup()] * len(found)
+    for kind in dict.fromkeys(kind for kind, _ in found):
+        positions = [n for n, (other, _) in enumerate(found) if other == kind]
+        states = kinds[kind].states([found[n][1] for n in positions])
+        for n, state in zip(positions, states, strict=True):
+            rendered[n] = _marked(kind, found[n][1], kinds[kind].render(found[n][1], state))
+    parts = iter(rendered)
+    return PART.sub(lambda _: next(parts), page)
+
+
+def macro(template: str, name: str) -> Callable[..., Markup]:
+    """The macro `name` of `template`, seeing the current request's template context.
+
+    (Flask's `get_template_attribute` sees only globals: no `current_user`.) The module is
+    made once per request and template, however many parts use it.
+    """
+    modules: dict[str, Any] = g.setdefault("personal_modules", {})
+    if (module := modules.get(template)) is None:
+        context: dict[str, Any] = {}
+        current_app.update_template_context(context)
+        module = current_app.jinja_env.get_template(template).make_module(context)
+        modules[template] = module
+    found: Callable[..., Markup] = getattr(module, name)
+    return found
+
+
+def init_app(app: Flask) -> None:
+    """Give templates `personal_part`."""
+    app.add_template_global(personal_part, "personal_part")
