@@ -15,7 +15,8 @@ from sqlalchemy import select
 from newsweb.extensions import db
 from newsweb.models import Category
 from newsweb.models.clock import utcnow
-from newsweb.web.version import release
+from newsweb.web.page_cache import READER_EXTENSION
+from newsweb.web.version import StateReader, release
 from tests import factories
 from tests.statements import counted_get
 
@@ -100,3 +101,31 @@ def test_etags_name_the_release_so_a_deploy_never_serves_old_pages(demo_app: Fla
     """Stored pages and ETags are per release: new templates or static files, new copies."""
     etag = demo_app.test_client().get("/tools").headers["ETag"]
     assert etag.strip('"').startswith(release() + ".")
+
+
+def test_the_version_reader_holds_no_transaction_and_survives_a_lost_connection(
+    demo_app: Flask,
+) -> None:
+    """The kept connection sits outside any transaction, reconnects once lost, closes with
+    the engine."""
+    reader: StateReader = demo_app.extensions[READER_EXTENSION]
+    before = reader.read()
+    assert before is not None
+    held = reader.local.connection
+    if held.dialect.name == "postgresql":
+        state = held.exec_driver_sql(
+            "SELECT state FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).scalar()
+        assert (
+            state == "active"
+        )  # this very query; between reads it is "idle", never in a transaction
+        assert not held.connection.dbapi_connection.info.transaction_status  # IDLE
+    else:
+        assert not held.connection.dbapi_connection.in_transaction
+    held.connection.dbapi_connection.close()  # the database went away under it
+    assert reader.read() == before
+    assert reader.local.connection is not held
+    with demo_app.app_context():
+        db.engine.dispose()
+    assert reader.local.connection.closed
+    assert reader.read() == before

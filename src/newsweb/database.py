@@ -8,6 +8,9 @@ from flask import has_request_context, request
 from sqlalchemy import Engine, event
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# An execution option for a connection that runs one read and nothing else: on SQLite it
+# needs no transaction (one statement is atomic), so no BEGIN and no lock is taken.
+SINGLE_READ = "newsweb_single_read"
 
 
 def configure_engine(engine: Engine) -> None:
@@ -35,6 +38,8 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def begin(connection: Any) -> None:
+        if connection.get_execution_options().get(SINGLE_READ):
+            return
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 

@@ -11,6 +11,7 @@ against BREACH, anything that may hold a secret (see `_may_hold_secrets`).
 from __future__ import annotations
 
 import gzip
+from functools import lru_cache
 from typing import Final
 
 import brotli
@@ -63,6 +64,7 @@ def negotiated_encoding() -> str | None:
     return preferred_encoding(request.headers.get("Accept-Encoding", ""))
 
 
+@lru_cache(maxsize=256)
 def preferred_encoding(accept_encoding: str) -> str | None:
     """The coding a client sending this Accept-Encoding header prefers: "br", "gzip" or None.
 

@@ -27,6 +27,8 @@ from newsweb.web.logs import REQUEST_ID_HEADER, request_id_from
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+# How many paths' endpoints the front door remembers.
+ROUTES_KEPT = 4096
 # What the front door answers: a status line, headers and a body.
 Answer = tuple[str, list[tuple[str, str]], bytes]
 
@@ -37,6 +39,7 @@ class FrontDoor:
     def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self.routes: dict[str, str | None] = {}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Answer a shared page from the page cache when it can, else pass the request on."""
@@ -79,6 +82,8 @@ class FrontDoor:
 
         Without either, Flask-Login finds no one and no flashed message can be waiting.
         """
+        if not request.environ.get("HTTP_COOKIE"):
+            return True
         config = self.app.config
         names = (
             config["SESSION_COOKIE_NAME"],
@@ -95,12 +100,22 @@ class FrontDoor:
         return "\x00" in request.path or b"%00" in query or b"\x00" in query
 
     def endpoint(self, environ: WSGIEnvironment) -> str | None:
-        """The endpoint Flask would route this request to, if it routes it to a view at all."""
+        """The endpoint Flask would route this GET to, if it routes it to a view at all.
+
+        Remembered by path (the routes never change while the app runs), up to ROUTES_KEPT
+        paths: past that, the memory starts over, so no stream of made-up paths can grow it.
+        """
+        path = f"{environ.get('SCRIPT_NAME', '')}|{environ.get('PATH_INFO', '')}"
+        if path in self.routes:
+            return self.routes[path]
         adapter = self.app.url_map.bind_to_environ(
             environ, server_name=self.app.config["SERVER_NAME"], subdomain=None
         )
         try:
-            endpoint, _ = adapter.match()
+            endpoint: str | None = str(adapter.match()[0])
         except (HTTPException, RoutingException):
-            return None
-        return str(endpoint)
+            endpoint = None
+        if len(self.routes) >= ROUTES_KEPT:
+            self.routes.clear()
+        self.routes[path] = endpoint
+        return endpoint

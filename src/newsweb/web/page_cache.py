@@ -39,7 +39,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 MEMORY_EXTENSION = "newsweb_page_memory"
-ENGINE_EXTENSION = "newsweb_page_engine"
+READER_EXTENSION = "newsweb_state_reader"
 # The front door's lookup of a page it could not answer, passed on to Flask in the environ.
 LOOKUP_ENVIRON = "newsweb.page_lookup"
 # A worker keeps at most this many bytes of pages in memory (least recently used go first).
@@ -170,13 +170,15 @@ def page_etag(request: Request, current: version.Version, coding: str | None) ->
     has its own ETag and its own stored copy, compressed once.
     """
     choosing = "|".join(request.headers.get(name, "") for name in CHOOSING_HEADERS)
-    page = f"{request.host_url}|{request.full_path}|{choosing}|{coding or 'identity'}"
+    page = (
+        f"{request.scheme}://{request.host}|{request.full_path}|{choosing}|{coding or 'identity'}"
+    )
     return f'"{current}-{hashlib.sha256(page.encode()).hexdigest()[:24]}"'
 
 
 def look_up(app: Flask, request: Request) -> Lookup:
     """Read the version, derive the ETag, and find the stored page (RedisError if Redis fails)."""
-    current = version.current(app.extensions[ENGINE_EXTENSION], version.redis_client(app))
+    current = version.current(app.extensions[READER_EXTENSION], version.redis_client(app))
     coding = preferred_encoding(request.headers.get("Accept-Encoding", ""))
     etag = page_etag(request, current, coding)
     if request.if_none_match.contains_raw(etag):
@@ -241,7 +243,7 @@ def _personalized() -> Response | None:
     (render it) when no anonymous copy is stored. The response is personal like any other
     member's page: the pipeline makes it private and never stores it.
     """
-    current = version.current(current_app.extensions[ENGINE_EXTENSION], version.redis_client())
+    current = version.current(current_app.extensions[READER_EXTENSION], version.redis_client())
     data = store_for(current_app).get(page_etag(request, current, None))
     if data is None:
         return None
@@ -298,11 +300,11 @@ def _storable(response: Response) -> bool:
 
 def connect(app: Flask) -> None:
     """Set up the page store (Redis when REDIS_URL is set, else each worker's memory), and
-    keep the engine the version is read from where the front door, outside Flask, finds it."""
+    the reader of the version where the front door, outside Flask, finds it."""
     version.track_changes()
     app.extensions[MEMORY_EXTENSION] = MemoryPages()
     with app.app_context():
-        app.extensions[ENGINE_EXTENSION] = db.engine
+        app.extensions[READER_EXTENSION] = version.StateReader(db.engine)
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return

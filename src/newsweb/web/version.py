@@ -9,18 +9,25 @@ a copy so that a cached page is answered without touching the database.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 import redis
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Dialect, Engine, event, insert, select, update
+from sqlalchemy import Connection, Dialect, Engine, event, insert, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newsweb.config import PACKAGE_DIR, STATIC_DIR, TEMPLATE_DIR
+from newsweb.database import SINGLE_READ
 from newsweb.models import Category, NewsroomState, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.clock import utcnow
 
@@ -82,7 +89,69 @@ def _state_query(dialect: Dialect) -> str:
     return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def current(engine: Engine, client: redis.Redis | None) -> Version:
+class StateReader:
+    """Reads the newsroom's state row, over one connection per worker thread kept open.
+
+    Every shared request reads it, and checking a connection out of the pool, beginning
+    and ending a transaction cost more than the read (on SQLite, 53 µs against 20). The
+    connection runs nothing but this one-statement read, without a transaction (no
+    BEGIN on SQLite, autocommit elsewhere), so it holds no lock and no snapshot between
+    requests. A connection that fails is dropped and the read tried once more on a new
+    one; connections are closed with the engine (`dispose`) or die with their process.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.opened: list[tuple[int, Connection]] = []
+        event.listen(engine, "engine_disposed", self.close_all)
+
+    def read(self) -> tuple[int, Any] | None:
+        """The state's generation and schedule, or None before any content was written."""
+        query = _state_query(self.engine.dialect)
+        try:
+            row = self._connection().exec_driver_sql(query).first()
+        except DBAPIError:
+            self._drop()
+            row = self._connection().exec_driver_sql(query).first()
+        return None if row is None else (int(row.generation), row.schedule)
+
+    def _connection(self) -> Connection:
+        held: Connection | None = getattr(self.local, "connection", None)
+        if held is not None and not held.closed and self.local.pid == os.getpid():
+            return held
+        connection = self.engine.connect()
+        options: dict[str, Any] = {SINGLE_READ: True}
+        if self.engine.dialect.name != "sqlite":
+            options["isolation_level"] = "AUTOCOMMIT"
+        connection.execution_options(**options)
+        self.local.connection, self.local.pid = connection, os.getpid()
+        with self.lock:
+            self.opened.append((os.getpid(), connection))
+        return connection
+
+    def _drop(self) -> None:
+        held: Connection | None = getattr(self.local, "connection", None)
+        self.local.connection = None
+        if held is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                held.invalidate()
+
+    def close_all(self, _engine: Engine) -> None:
+        """Close this process's connections (a fork's parent keeps its own)."""
+        with self.lock:
+            mine = [connection for pid, connection in self.opened if pid == os.getpid()]
+            self.opened = [(pid, c) for pid, c in self.opened if pid != os.getpid()]
+        for connection in mine:
+            # The engine's pool is gone by now: close the database connection itself
+            # rather than hand it back to that pool.
+            with contextlib.suppress(SQLAlchemyError, sqlite3.ProgrammingError):
+                connection.invalidate()
+                connection.close()
+
+
+def current(reader: StateReader, client: redis.Redis | None) -> Version:
     """The version now: from Redis when configured (no SQL), else one read of the database."""
     now = utcnow()
     if client is not None:
@@ -91,8 +160,7 @@ def current(engine: Engine, client: redis.Redis | None) -> Version:
         pipeline.zcount(SCHEDULE_KEY, "-inf", _timestamp(now))
         generation, published = pipeline.execute()
         return Version(int(generation or 0), int(published))
-    with engine.connect() as connection:
-        row = connection.exec_driver_sql(_state_query(engine.dialect)).first()
+    row = reader.read()
     if row is None:
         return Version(0, 0)
     generation, schedule = row
