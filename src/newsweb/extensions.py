@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -99,3 +99,10 @@ csrf = CSRFProtect()
 # Keyed by the client's address as the WSGI server sees it: X-Forwarded-For is trusted
 # only through the ProxyFix that create_app installs when TRUSTED_PROXIES is set.
 limiter = Limiter(get_remote_address)
+
+
+@limiter.request_filter
+def _reads_are_never_throttled() -> bool:
+    # Every limit here is on a write (sign-in, sign-up, password checks): a read skips the
+    # limiter's per-request work altogether.
+    return request.method in ("GET", "HEAD", "OPTIONS")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response
 
 from newsweb.extensions import db, login_manager
@@ -11,6 +11,8 @@ from newsweb.models import User
 from newsweb.web.navigation import local_path, return_path
 
 REMEMBER_DAYS = 30
+# Built once: it runs on every request a member makes.
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 def load_user(session_id: str) -> User | None:
@@ -22,7 +24,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalars(select(User).where(User.id == int(user_id))).first()
+    user = db.session.scalars(_USER_BY_ID, {"user_id": int(user_id)}).first()
     if user is None or user.session_token != token:
         return None
     return user

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -58,6 +60,11 @@ def _marked(kind: str, args: Args, html: Markup) -> Markup:
     return Markup("<!--personal {}-->{}<!--/personal-->").format(f"{kind} {encoded}", html)
 
 
+@lru_cache(maxsize=4096)
+def _arguments(encoded: str) -> Args:
+    return MappingProxyType(dict(parse_qsl(encoded, separator=";")))
+
+
 def personal_part(kind: str, state: Any = None, /, **args: str) -> Markup:
     """Template global: the part for the current reader, marked so it can be redone for another.
 
@@ -72,19 +79,19 @@ def personalize(page: str) -> str | None:
     None when the page names a kind this app does not know (a page stored by another
     release): the caller renders the page instead.
     """
-    found = [
-        (match.group(1), dict(parse_qsl(match.group(2), separator=";")))
-        for match in PART.finditer(page)
-    ]
+    matches = list(PART.finditer(page))
     kinds = _kinds()
-    if any(kind not in kinds for kind, _ in found):
+    if any(match.group(1) not in kinds for match in matches):
         return None
-    rendered: list[Markup] = [Markup()] * len(found)
+    found = [(match.group(1), _arguments(match.group(2))) for match in matches]
+    rendered: list[str] = [""] * len(found)
     for kind in dict.fromkeys(kind for kind, _ in found):
         positions = [n for n, (other, _) in enumerate(found) if other == kind]
         states = kinds[kind].states([found[n][1] for n in positions])
         for n, state in zip(positions, states, strict=True):
-            rendered[n] = _marked(kind, found[n][1], kinds[kind].render(found[n][1], state))
+            # The same marker around the member's part: the page reads as if rendered for them.
+            opening = matches[n].group(0)[: matches[n].start(3) - matches[n].start(0)]
+            rendered[n] = f"{opening}{kinds[kind].render(found[n][1], state)}<!--/personal-->"
     parts = iter(rendered)
     return PART.sub(lambda _: next(parts), page)
 
@@ -92,13 +99,14 @@ def personalize(page: str) -> str | None:
 def macro(template: str, name: str) -> Callable[..., Markup]:
     """The macro `name` of `template`, seeing the current request's template context.
 
-    (Flask's `get_template_attribute` sees only globals: no `current_user`.) The module is
-    made once per request and template, however many parts use it.
+    (Flask's `get_template_attribute` sees only globals: no `current_user`.) The context is
+    made once per request, and the module once per request and template.
     """
     modules: dict[str, Any] = g.setdefault("personal_modules", {})
     if (module := modules.get(template)) is None:
-        context: dict[str, Any] = {}
-        current_app.update_template_context(context)
+        if (context := g.get("personal_context")) is None:
+            context = g.personal_context = {}
+            current_app.update_template_context(context)
         module = current_app.jinja_env.get_template(template).make_module(context)
         modules[template] = module
     found: Callable[..., Markup] = getattr(module, name)
