@@ -2,12 +2,15 @@
 
 A view opts in with `@shared_cache`. For an anonymous GET of such a view, before the view
 runs, the page's ETag is derived from what the page depends on: the newsroom's version
-(web/version.py), the host, the path and query, and the headers that choose page or
-fragment. A matching `If-None-Match` is answered 304 at once; otherwise the page is
-looked up under that ETag: in Redis when `REDIS_URL` is set (shared by every worker and
-machine), else in a small per-worker memory. Only on a miss does the view run. Anything
-personal is never stored or served from here: signed-in readers, pending flash messages,
-and every view that did not opt in bypass it.
+(web/version.py) and the page's name, a hash of the host, the path and query, the
+headers that choose page or fragment, and the content coding. A matching `If-None-Match`
+is answered 304 at once; otherwise the stored copy of the page is served if it was
+rendered as of the current version. Each page has one copy, kept with that version: in
+Redis when `REDIS_URL` is set (shared by every worker and machine; the version and the
+page come back in one round trip), else in a small per-worker memory (the version read
+from the database). Only on a miss does the view run. Anything personal is never stored
+or served from here: signed-in readers get the stored copy with their personal parts
+(web/personal.py); pending flash messages and every view that did not opt in bypass it.
 
 Readers without a session cookie are looked up by the front door (web/front_door.py),
 before Flask runs; `answer_early` does the same inside Flask for anonymous readers who
@@ -49,65 +52,79 @@ REDIS_SECONDS = 3600
 
 
 class PageStore(Protocol):
-    """Where rendered pages wait for the next reader, under their ETags."""
+    """Where rendered pages wait for the next reader: one copy of each, as of one version."""
 
-    def get(self, etag: str) -> bytes | None:
-        """The page stored under `etag`, if any."""
+    def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
+        """The newsroom's version now, and the page `name` if it was stored as of that version."""
 
-    def put(self, etag: str, body: bytes) -> None:
-        """Keep `body` under `etag`."""
+    def put(self, name: str, rendered_at: version.Version, data: bytes) -> None:
+        """Keep `data` as the page `name`, rendered as of the version `rendered_at`."""
 
 
 class MemoryPages:
-    """A worker's own pages, least recently used dropped past a byte budget."""
+    """A worker's own pages, least recently used dropped past a byte budget.
 
-    def __init__(self, budget: int = MEMORY_BUDGET) -> None:
+    The version is read from the database (one statement) on every look-up.
+    """
+
+    def __init__(self, reader: version.StateReader, budget: int = MEMORY_BUDGET) -> None:
+        self.reader = reader
         self.budget = budget
         self.used = 0
-        self.pages: OrderedDict[str, bytes] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         # gunicorn's threaded workers may serve several requests of one worker at once.
         self.lock = threading.Lock()
 
-    def get(self, etag: str) -> bytes | None:
-        """The page stored under `etag`, if any (and mark it recently used)."""
+    def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
+        """The version now, and the page if stored as of it (marked recently used)."""
+        current = version.from_database(self.reader)
         with self.lock:
-            body = self.pages.get(etag)
-            if body is not None:
-                self.pages.move_to_end(etag)
-            return body
+            entry = self.pages.get(name)
+            if entry is None or entry[0] != str(current):
+                return current, None
+            self.pages.move_to_end(name)
+            return current, entry[1]
 
-    def put(self, etag: str, body: bytes) -> None:
-        """Keep `body`, dropping the least recently used pages to stay in budget."""
-        if len(body) > self.budget:
+    def put(self, name: str, rendered_at: version.Version, data: bytes) -> None:
+        """Keep the page (in place of any older copy), dropping the least recently used pages
+        to stay in budget."""
+        if len(data) > self.budget:
             return
         with self.lock:
-            if etag in self.pages:
-                return
-            self.pages[etag] = body
-            self.used += len(body)
+            if (older := self.pages.pop(name, None)) is not None:
+                self.used -= len(older[1])
+            self.pages[name] = (str(rendered_at), data)
+            self.used += len(data)
             while self.used > self.budget:
-                _, dropped = self.pages.popitem(last=False)
+                _, (_, dropped) = self.pages.popitem(last=False)
                 self.used -= len(dropped)
 
 
 class RedisPages:
-    """Pages shared by every worker and machine."""
+    """Pages shared by every worker and machine, with the version, in one round trip."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
 
-    def get(self, etag: str) -> bytes | None:
-        """The page stored under `etag`, if any."""
-        body = self.client.get(_redis_key(etag))
-        return body if isinstance(body, bytes) else None
+    def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
+        """The version now, and the page if stored as of it: one pipelined round trip."""
+        pipeline = self.client.pipeline(transaction=False)
+        version.ask_redis(pipeline)
+        pipeline.get(_redis_key(name))
+        *replies, data = pipeline.execute()
+        current = version.from_redis(*replies)
+        if not isinstance(data, bytes):
+            return current, None
+        rendered_at, _, page = data.partition(b"\n")
+        return current, page if rendered_at.decode() == str(current) else None
 
-    def put(self, etag: str, body: bytes) -> None:
-        """Keep `body` for REDIS_SECONDS."""
-        self.client.set(_redis_key(etag), body, ex=REDIS_SECONDS)
+    def put(self, name: str, rendered_at: version.Version, data: bytes) -> None:
+        """Keep the page, in place of any older copy, for REDIS_SECONDS at most."""
+        self.client.set(_redis_key(name), f"{rendered_at}\n".encode() + data, ex=REDIS_SECONDS)
 
 
-def _redis_key(etag: str) -> str:
-    return f"newsweb:pages:{etag.strip(chr(34))}"
+def _redis_key(name: str) -> str:
+    return f"newsweb:pages:{name}"
 
 
 def shared_cache(view: Callable[P, R]) -> Callable[P, R]:
@@ -148,6 +165,7 @@ class Lookup:
     """What the page cache knows of one request, before any view runs."""
 
     version: version.Version
+    name: str
     etag: str
     # The reader already holds this version of the page: a 304 answers.
     current: bool
@@ -162,8 +180,8 @@ def store_for(app: Flask) -> PageStore:
     return pages
 
 
-def page_etag(request: Request, current: version.Version, coding: str | None) -> str:
-    """The ETag of the page `request` asks for, in `coding`, as of the newsroom version `current`.
+def page_name(request: Request, coding: str | None) -> str:
+    """What names the page `request` asks for, in `coding`, whatever the version.
 
     The host is part of the page (canonical and feed URLs): a request naming another host
     gets, and can only fill, an entry of its own. So is the content coding: each coding
@@ -173,18 +191,27 @@ def page_etag(request: Request, current: version.Version, coding: str | None) ->
     page = (
         f"{request.scheme}://{request.host}|{request.full_path}|{choosing}|{coding or 'identity'}"
     )
-    return f'"{current}-{hashlib.sha256(page.encode()).hexdigest()[:24]}"'
+    return hashlib.sha256(page.encode()).hexdigest()[:24]
 
 
-def look_up(app: Flask, request: Request) -> Lookup:
-    """Read the version, derive the ETag, and find the stored page (RedisError if Redis fails)."""
-    current = version.current(app.extensions[READER_EXTENSION], version.redis_client(app))
-    coding = preferred_encoding(request.headers.get("Accept-Encoding", ""))
-    etag = page_etag(request, current, coding)
+def page_etag(current: version.Version, name: str) -> str:
+    """The ETag of the page `name` as of the newsroom version `current`."""
+    return f'"{current}-{name}"'
+
+
+def look_up(app: Flask, request: Request, *, plain: bool = False) -> Lookup:
+    """Read the version and the stored page, derive the ETag (RedisError if Redis fails).
+
+    `plain` asks for the uncompressed copy, whatever the client accepts.
+    """
+    coding = None if plain else preferred_encoding(request.headers.get("Accept-Encoding", ""))
+    name = page_name(request, coding)
+    current, data = store_for(app).look_up(name)
+    etag = page_etag(current, name)
     if request.if_none_match.contains_raw(etag):
-        return Lookup(current, etag, current=True, page=None)
-    data = store_for(app).get(etag)
-    return Lookup(current, etag, current=False, page=StoredPage.load(data) if data else None)
+        return Lookup(current, name, etag, current=True, page=None)
+    page = StoredPage.load(data) if data else None
+    return Lookup(current, name, etag, current=False, page=page)
 
 
 def revalidation_headers(app: Flask, etag: str) -> list[tuple[str, str]]:
@@ -243,11 +270,10 @@ def _personalized() -> Response | None:
     (render it) when no anonymous copy is stored. The response is personal like any other
     member's page: the pipeline makes it private and never stores it.
     """
-    current = version.current(current_app.extensions[READER_EXTENSION], version.redis_client())
-    data = store_for(current_app).get(page_etag(request, current, None))
-    if data is None:
+    found = look_up(current_app, request, plain=True)
+    if found.page is None:
         return None
-    html = personal.personalize(StoredPage.load(data).body.decode())
+    html = personal.personalize(found.page.body.decode())
     return None if html is None else Response(html, mimetype="text/html")
 
 
@@ -269,20 +295,20 @@ def store(response: Response) -> Response:
         for name, value in response.headers.items()
         if name.lower() not in PER_RESPONSE_HEADERS
     ]
-    copies = {found.etag: StoredPage(headers, response.get_data())}
+    copies = {found.name: StoredPage(headers, response.get_data())}
     if coding := response.content_encoding:
+        plain_name = page_name(request, None)
         plain = [
             (name, value)
             for name, value in headers
             if name.lower() not in ("content-encoding", "etag")
         ]
-        plain_etag = page_etag(request, found.version, None)
-        plain.append(("ETag", plain_etag))
-        copies[plain_etag] = StoredPage(plain, decode(response.get_data(), coding))
+        plain.append(("ETag", page_etag(found.version, plain_name)))
+        copies[plain_name] = StoredPage(plain, decode(response.get_data(), coding))
     try:
         pages = store_for(current_app)
-        for etag, page in copies.items():
-            pages.put(etag, page.dump())
+        for name, page in copies.items():
+            pages.put(name, found.version, page.dump())
     except redis.RedisError:
         current_app.logger.warning("page cache unavailable; not storing")
     return response
@@ -302,9 +328,10 @@ def connect(app: Flask) -> None:
     """Set up the page store (Redis when REDIS_URL is set, else each worker's memory), and
     the reader of the version where the front door, outside Flask, finds it."""
     version.track_changes()
-    app.extensions[MEMORY_EXTENSION] = MemoryPages()
     with app.app_context():
-        app.extensions[READER_EXTENSION] = version.StateReader(db.engine)
+        reader = version.StateReader(db.engine)
+    app.extensions[READER_EXTENSION] = reader
+    app.extensions[MEMORY_EXTENSION] = MemoryPages(reader)
     url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
     if not url:
         return

@@ -22,6 +22,7 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app, has_app_context
+from redis.client import Pipeline
 from sqlalchemy import Connection, Dialect, Engine, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -151,23 +152,30 @@ class StateReader:
                 connection.close()
 
 
-def current(reader: StateReader, client: redis.Redis | None) -> Version:
-    """The version now: from Redis when configured (no SQL), else one read of the database."""
-    now = utcnow()
-    if client is not None:
-        pipeline = client.pipeline(transaction=False)
-        pipeline.get(GENERATION_KEY)
-        pipeline.zcount(SCHEDULE_KEY, "-inf", _timestamp(now))
-        generation, published = pipeline.execute()
-        return Version(int(generation or 0), int(published))
+def from_database(reader: StateReader) -> Version:
+    """The version now, by one read of the database."""
     row = reader.read()
     if row is None:
         return Version(0, 0)
     generation, schedule = row
     # A JSON column: PostgreSQL's driver decodes it, SQLite's hands over the text.
     times = json.loads(schedule) if isinstance(schedule, str) else schedule
-    gone_out = sum(1 for at in times if datetime.fromisoformat(at) <= now)
-    return Version(generation, gone_out)
+    now = utcnow()
+    return Version(generation, sum(1 for at in times if datetime.fromisoformat(at) <= now))
+
+
+def ask_redis(pipeline: Pipeline) -> None:
+    """Queue the reads of the version on `pipeline`; `from_redis` makes it of their replies.
+
+    Redis's copy answers without SQL, and in the same round trip as the page itself.
+    """
+    pipeline.get(GENERATION_KEY)
+    pipeline.zcount(SCHEDULE_KEY, "-inf", _timestamp(utcnow()))
+
+
+def from_redis(generation: bytes | None, published: int) -> Version:
+    """The version, from the replies to what `ask_redis` queued."""
+    return Version(int(generation or 0), int(published))
 
 
 def note_content_changes(unit: Session, _context: object) -> None:
