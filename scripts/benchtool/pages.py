@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from benchtool.client import Reply, cookie_header, request
 from benchtool.floor import Captured, replayable, variant
@@ -66,7 +67,13 @@ def sign_in(port: int, email: str, password: str) -> dict[str, str]:
     answer = request(port, "/login", {"Cookie": cookie_header(cookies)}, form=fields)
     if answer.status not in (302, 303):
         raise SystemExit(f"signing in answered {answer.status}, not a redirect")
-    return cookies | answer.cookies()
+    cookies |= answer.cookies()
+    # Follow the redirect as a browser would, keeping what the first page adds to the
+    # session (its CSRF token): wrk sends one fixed cookie, which must be the settled one.
+    location = urlsplit(answer.header("Location") or "/")
+    target = f"{location.path or '/'}{'?' + location.query if location.query else ''}"
+    landing = request(port, target, {"Cookie": cookie_header(cookies)})
+    return cookies | landing.cookies()
 
 
 def find_pages(port: int, email: str, password: str) -> list[Page]:
@@ -97,6 +104,8 @@ def check(page: Page, reply: Reply) -> str | None:
         return f"answered {reply.status}, not 200"
     if page.kind == MEMBER and SIGN_OUT_FORM not in reply.text:
         return "answered without a signed-in member's page"
+    if page.kind == MEMBER and reply.header("Set-Cookie"):
+        return "set a cookie: every measured request would sign the session again"
     return None
 
 
