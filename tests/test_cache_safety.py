@@ -16,7 +16,7 @@ from newsweb.web.version import GENERATION_KEY
 from tests import factories
 from tests.conftest import Auth, create_user, csrf_token_in, htmx
 from tests.statements import counted_get
-from tests.test_page_cache import REDIS_URL, redis_reachable
+from tests.test_page_cache import REDIS_URL, redis_reachable, version_reads
 
 redis_only = pytest.mark.skipif(
     not redis_reachable(), reason=f"Redis at {REDIS_URL} is not reachable"
@@ -97,7 +97,7 @@ def test_an_anonymous_post_never_flushes_the_cache(cached_app: Flask) -> None:
     assert "/login" in response.headers["Location"]
     assert generation() == before
     count, _ = counted_get(cached_app, "/")
-    assert count == 0, "the cached front page was thrown away"
+    assert count == version_reads(cached_app), "the cached front page was thrown away"
 
 
 @redis_only
@@ -121,7 +121,7 @@ def test_refused_editor_forms_and_member_writes_never_flush(cached_app: Flask) -
     )
     assert saved.status_code in (200, 303)
     assert generation() == before
-    assert counted_get(cached_app, "/")[0] == 0
+    assert counted_get(cached_app, "/")[0] == version_reads(cached_app)
 
 
 @redis_only
@@ -168,7 +168,7 @@ def test_a_scheduled_story_shows_the_moment_its_time_comes(cached_app: Flask) ->
         )
     _, before = counted_get(cached_app, "/")
     assert "Embargoed until" not in before.text
-    assert counted_get(cached_app, "/")[0] == 0, "the front page was not cached"
+    assert counted_get(cached_app, "/")[0] == version_reads(cached_app), "not cached"
     time.sleep(max(0.0, (goes_out - utcnow()).total_seconds()) + 0.2)
     count, after = counted_get(cached_app, "/")
     assert count > 0

@@ -32,6 +32,12 @@ pytestmark = [
 ]
 
 
+def version_reads(app: Flask) -> int:
+    """Statements a page served from Redis runs: with an embedded SQLite database, the
+    version is read from it (a local file beats a round trip); else Redis's copy answers."""
+    return 1 if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else 0
+
+
 @pytest.fixture
 def cached_app(make_app: Callable[..., Flask], demo_newsroom: None) -> Iterator[Flask]:
     """The demo newsroom with the page cache on, over an empty test Redis database."""
@@ -42,11 +48,11 @@ def cached_app(make_app: Callable[..., Flask], demo_newsroom: None) -> Iterator[
 
 
 def test_second_anonymous_request_is_served_from_the_cache(cached_app: Flask) -> None:
-    """The first request renders (queries); the same page again runs no SQL at all."""
+    """The first request renders (queries); the same page again runs no SQL but the version."""
     first, page = counted_get(cached_app, "/tools")
     second, again = counted_get(cached_app, "/tools")
-    assert first > 0
-    assert second == 0
+    assert first > version_reads(cached_app)
+    assert second == version_reads(cached_app)
     assert again.text == page.text
 
 

@@ -9,6 +9,8 @@ from typing import ParamSpec, TypeVar
 from flask import Response, current_app, g, request, session
 from flask_login import current_user
 
+from newsweb.web.headers import vary_on
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -67,7 +69,7 @@ def set_cache_headers(response: Response) -> Response:
         cache.public = True
         cache.max_age = current_app.config["PUBLIC_MAX_AGE"]
     # Whoever holds a session may get another answer at this URL (a member's own page).
-    response.vary.add("Cookie")
+    vary_on(response, "Cookie")
     if derived_etag:
         response.set_etag(derived_etag.strip('"'))
     elif not response.is_streamed and not response.direct_passthrough:

@@ -18,6 +18,8 @@ import brotli
 from flask import Response, current_app, g, request
 from flask_login import current_user
 
+from newsweb.web.headers import vary_on
+
 # In order of preference when a client accepts several equally: brotli makes smaller
 # bodies than gzip at a lower cost.
 CODINGS: Final = ("br", "gzip")
@@ -126,7 +128,7 @@ def compress(response: Response) -> Response:
         return response
     # Whether this URL's answer is compressed depends on the request: caches must know,
     # for the answers below that go out as they are too (a page cache hit already encoded).
-    response.vary.add("Accept-Encoding")
+    vary_on(response, "Accept-Encoding")
     if (
         "Content-Encoding" in response.headers
         or response.is_streamed

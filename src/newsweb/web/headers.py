@@ -38,11 +38,22 @@ def redirect_htmx_requests(response: Response) -> Response:
     return response
 
 
+def vary_on(response: Response, *names: str) -> None:
+    """Add `names` to the response's `Vary` header, once each, in one write.
+
+    (Werkzeug's `response.vary` parses and rewrites the header on every `add`.)
+    """
+    current = response.headers.get("Vary", "")
+    present = {value.strip().lower() for value in current.split(",")}
+    missing = [name for name in names if name.lower() not in present]
+    if missing:
+        response.headers["Vary"] = ", ".join([current, *missing] if current else missing)
+
+
 def add_standard_headers(response: Response) -> Response:
     """Mark responses as varying by htmx, and apply the security headers."""
     # A page and its fragments share a URL: caches must keep them apart.
-    for name in CHOOSING_HEADERS:
-        response.vary.add(name)
+    vary_on(response, *CHOOSING_HEADERS)
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -6,11 +6,12 @@ runs, the page's ETag is derived from what the page depends on: the newsroom's v
 headers that choose page or fragment, and the content coding. A matching `If-None-Match`
 is answered 304 at once; otherwise the stored copy of the page is served if it was
 rendered as of the current version. Each page has one copy, kept with that version: in
-Redis when `REDIS_URL` is set (shared by every worker and machine; the version and the
-page come back in one round trip), else in a small per-worker memory (the version read
-from the database). Only on a miss does the view run. Anything personal is never stored
-or served from here: signed-in readers get the stored copy with their personal parts
-(web/personal.py); pending flash messages and every view that did not opt in bypass it.
+Redis when `REDIS_URL` is set (shared by every worker and machine; the version read from
+an embedded SQLite database, else from Redis's copy with the page in one round trip),
+else in a small per-worker memory (the version read from the database). Only on a miss
+does the view run. Anything personal is never stored or served from here: signed-in
+readers get the stored copy with their personal parts made theirs (web/personal.py);
+pending flash messages and every view that did not opt in bypass it.
 
 Readers without a session cookie are looked up by the front door (web/front_door.py),
 before Flask runs; `answer_early` does the same inside Flask for anonymous readers who
@@ -54,11 +55,22 @@ REDIS_SECONDS = 3600
 class PageStore(Protocol):
     """Where rendered pages wait for the next reader: one copy of each, as of one version."""
 
+    def version_now(self) -> version.Version:
+        """The newsroom's version now."""
+
+    def page(self, name: str, current: version.Version) -> bytes | None:
+        """The page `name`, if it was stored as of the version `current`."""
+
     def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
-        """The newsroom's version now, and the page `name` if it was stored as of that version."""
+        """The version now and the page `name` as of it, as cheaply as the store can."""
 
     def put(self, name: str, rendered_at: version.Version, data: bytes) -> None:
         """Keep `data` as the page `name`, rendered as of the version `rendered_at`."""
+
+
+def _as_of(current: version.Version, entry: tuple[str, bytes] | None) -> bytes | None:
+    # A copy rendered as of another version is no copy at all.
+    return entry[1] if entry is not None and entry[0] == str(current) else None
 
 
 class MemoryPages:
@@ -75,15 +87,21 @@ class MemoryPages:
         # gunicorn's threaded workers may serve several requests of one worker at once.
         self.lock = threading.Lock()
 
-    def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
-        """The version now, and the page if stored as of it (marked recently used)."""
-        current = version.from_database(self.reader)
+    def version_now(self) -> version.Version:
+        """The version, read from the database."""
+        return version.from_database(self.reader)
+
+    def page(self, name: str, current: version.Version) -> bytes | None:
+        """The page if stored as of `current` (and mark it recently used)."""
         with self.lock:
-            entry = self.pages.get(name)
-            if entry is None or entry[0] != str(current):
-                return current, None
-            self.pages.move_to_end(name)
-            return current, entry[1]
+            if (data := _as_of(current, self.pages.get(name))) is not None:
+                self.pages.move_to_end(name)
+            return data
+
+    def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
+        """The version now, and the page if stored as of it."""
+        current = self.version_now()
+        return current, self.page(name, current)
 
     def put(self, name: str, rendered_at: version.Version, data: bytes) -> None:
         """Keep the page (in place of any older copy), dropping the least recently used pages
@@ -101,26 +119,52 @@ class MemoryPages:
 
 
 class RedisPages:
-    """Pages shared by every worker and machine, with the version, in one round trip."""
+    """Pages shared by every worker and machine.
 
-    def __init__(self, client: redis.Redis) -> None:
+    The version comes from wherever it is cheapest to read exactly: an embedded SQLite
+    database is a file on this machine (one read, no network), anything else is a network
+    round trip away, and Redis's copy answers instead, in the same round trip as the page.
+    """
+
+    def __init__(self, client: redis.Redis, reader: version.StateReader) -> None:
         self.client = client
+        self.reader = reader
+
+    def version_now(self) -> version.Version:
+        """The version, from the local database or from Redis's copy."""
+        if self.reader.is_local:
+            return version.from_database(self.reader)
+        pipeline = self.client.pipeline(transaction=False)
+        version.ask_redis(pipeline)
+        return version.from_redis(*pipeline.execute())
+
+    def page(self, name: str, current: version.Version) -> bytes | None:
+        """The page if stored as of `current`."""
+        return _as_of(current, _entry(self.client.get(_redis_key(name))))
 
     def look_up(self, name: str) -> tuple[version.Version, bytes | None]:
-        """The version now, and the page if stored as of it: one pipelined round trip."""
+        """The version now, and the page if stored as of it: one round trip to Redis."""
+        if self.reader.is_local:
+            current = self.version_now()
+            return current, self.page(name, current)
         pipeline = self.client.pipeline(transaction=False)
         version.ask_redis(pipeline)
         pipeline.get(_redis_key(name))
         *replies, data = pipeline.execute()
         current = version.from_redis(*replies)
-        if not isinstance(data, bytes):
-            return current, None
-        rendered_at, _, page = data.partition(b"\n")
-        return current, page if rendered_at.decode() == str(current) else None
+        return current, _as_of(current, _entry(data))
 
     def put(self, name: str, rendered_at: version.Version, data: bytes) -> None:
         """Keep the page, in place of any older copy, for REDIS_SECONDS at most."""
         self.client.set(_redis_key(name), f"{rendered_at}\n".encode() + data, ex=REDIS_SECONDS)
+
+
+def _entry(stored: object) -> tuple[str, bytes] | None:
+    # Redis keeps the version a page was rendered at on the line before it.
+    if not isinstance(stored, bytes):
+        return None
+    rendered_at, _, data = stored.partition(b"\n")
+    return rendered_at.decode(), data
 
 
 def _redis_key(name: str) -> str:
@@ -175,7 +219,7 @@ class Lookup:
 def store_for(app: Flask) -> PageStore:
     """Where `app` keeps pages: Redis when configured, else this worker's memory."""
     if (client := version.redis_client(app)) is not None:
-        return RedisPages(client)
+        return RedisPages(client, app.extensions[READER_EXTENSION])
     pages: MemoryPages = app.extensions[MEMORY_EXTENSION]
     return pages
 
@@ -206,10 +250,17 @@ def look_up(app: Flask, request: Request, *, plain: bool = False) -> Lookup:
     """
     coding = None if plain else preferred_encoding(request.headers.get("Accept-Encoding", ""))
     name = page_name(request, coding)
-    current, data = store_for(app).look_up(name)
-    etag = page_etag(current, name)
-    if request.if_none_match.contains_raw(etag):
-        return Lookup(current, name, etag, current=True, page=None)
+    store = store_for(app)
+    if request.if_none_match:
+        # A revalidation: the version alone decides; the page only if the copy is old.
+        current = store.version_now()
+        etag = page_etag(current, name)
+        if request.if_none_match.contains_raw(etag):
+            return Lookup(current, name, etag, current=True, page=None)
+        data = store.page(name, current)
+    else:
+        current, data = store.look_up(name)
+        etag = page_etag(current, name)
     page = StoredPage.load(data) if data else None
     return Lookup(current, name, etag, current=False, page=page)
 

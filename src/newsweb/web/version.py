@@ -108,6 +108,11 @@ class StateReader:
         self.opened: list[tuple[int, Connection]] = []
         event.listen(engine, "engine_disposed", self.close_all)
 
+    @property
+    def is_local(self) -> bool:
+        """Whether the database is a file on this machine (SQLite): reading it needs no network."""
+        return self.engine.dialect.name == "sqlite"
+
     def read(self) -> tuple[int, Any] | None:
         """The state's generation and schedule, or None before any content was written."""
         query = _state_query(self.engine.dialect)
