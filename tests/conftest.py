@@ -25,6 +25,7 @@ from newsweb import create_app
 from newsweb.extensions import db
 from newsweb.models import Role, User
 from tests.databases import PostgresDatabase, SqliteTemplates
+from tests.mailsink import SinkServer
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped"
@@ -127,11 +128,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """Build apps on this test's database (empty, or the demo: see `database_url`)."""
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps on this test's database (empty, or the demo: see `database_url`).
+
+    Mail goes to this test's own outbox folder unless a test names an SMTP server.
+    """
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
+        overrides.setdefault("MAIL_OUTBOX", str(tmp_path / "outbox"))
         app = create_app(settings(database_url, **overrides))
         app.jinja_env.bytecode_cache = TEMPLATE_CODE
         apps.append(app)
@@ -142,6 +147,21 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SinkServer]:
+    """A real SMTP server (aiosmtpd) for this test; its `sink` holds what it accepted."""
+    server = SinkServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(make_app: Callable[..., Flask], smtp_server: SinkServer, demo_newsroom: None) -> Flask:
+    """The demo newsroom sending its mail to `smtp_server`."""
+    return make_app(MAIL_URL=smtp_server.url, MAIL_FROM="newsweb <news@newsweb.test>")
 
 
 @pytest.fixture

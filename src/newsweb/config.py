@@ -60,6 +60,10 @@ def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
         # Limits are shared by every worker and machine when Redis is configured.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "PAGE_SIZE": int(env.get("NEWSWEB_PAGE_SIZE", "10")),
+        # Outgoing mail (see mail.py): the SMTP server, else .eml files in MAIL_OUTBOX.
+        "MAIL_URL": env.get("MAIL_URL", "").strip(),
+        "MAIL_FROM": env.get("MAIL_FROM", "newsweb <news@localhost>").strip(),
+        "MAIL_OUTBOX": str(instance_dir / "outbox"),
     }
 
 

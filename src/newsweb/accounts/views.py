@@ -16,7 +16,7 @@ from newsweb.accounts.forms import (
     PasswordForm,
     RegisterForm,
 )
-from newsweb.accounts.passwords import password_problem
+from newsweb.accounts.passwords import password_matches, password_problem
 from newsweb.bookmarks.queries import KINDS, add_bookmark, find_item
 from newsweb.extensions import db, limiter
 from newsweb.forms import INVALID
@@ -86,9 +86,10 @@ def login() -> Response | tuple[str, int] | str:
         return render("accounts/login.html", form=form), (INVALID if form.is_submitted() else 200)
     email = normalize_email(form.email.data)
     user = db.session.scalars(select(User).where(User.email == email)).first()
-    if user is None or not user.check_password(form.password.data):
+    if not password_matches(user, form.password.data):
         form.form_errors.append(SIGN_IN_FAILED)
         return render("accounts/login.html", form=form), INVALID
+    assert user is not None  # password_matches is False without one
     _start_session(user, remember=form.remember.data)
     return _finish(form, user)
 
@@ -162,6 +163,7 @@ def change_password() -> Response | tuple[str, int]:
 
 @blueprint.post("/account/delete")
 @login_required
+@limiter.limit("5 per minute;20 per hour", deduct_when=_failed)
 def delete_account() -> Response | tuple[str, int]:
     """`POST /account/delete`: delete the account and its bookmarks, after the password."""
     form = DeleteAccountForm()
