@@ -1,6 +1,7 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.mailings import DigestSend
 from newsweb.models.revisions import ItemKind, Revision
 from newsweb.models.state import NewsroomState
 from newsweb.models.users import Bookmark, Role, User
@@ -8,6 +9,7 @@ from newsweb.models.users import Bookmark, Role, User
 __all__ = [
     "Bookmark",
     "Category",
+    "DigestSend",
     "ItemKind",
     "NewsroomState",
     "Persona",

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Enum,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -63,6 +65,20 @@ class User(Base):
     )
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When the owner proved they read mail at `email`; None until then, and again after a change.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Whether the member asked for the weekly digest by email (sent only once verified).
+    digest_subscribed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the current address has been verified."""
+        return self.email_verified_at is not None
+
+    def change_email(self, email: str) -> None:
+        """Take a new address (normalised); it stays unverified until its link is opened."""
+        self.email = normalize_email(email)
+        self.email_verified_at = None
 
     def set_password(self, password: str) -> None:
         """Store a slow hash of `password`, by the app's PASSWORD_HASH_METHOD (scrypt)."""
