@@ -5,8 +5,14 @@ A route added tomorrow is then checked by every walk, or fails for want of a sam
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
+
+from flask import Flask, url_for
+from sqlalchemy import select
 from werkzeug.routing import Rule
+
+from newsweb.extensions import db
+from newsweb.models import User
 
 STORY = "general-atlantic-leads-1-1b-series-c-in-mistral-ai-at-8b-valuation"
 # A value for each URL argument that names something in the demo newsroom.
@@ -19,6 +25,8 @@ SAMPLE_ARGUMENTS = {
     "pair": "mistral-ai-vs-anthropic",
     "week": "2026-W01",
     "filename": "css/site.css",
+    # Only for walks that need any well-formed URL; sample_pages issues a working token.
+    "token": "a-token-this-app-never-issued",
 }
 # `slug` names a story, a persona or a category in some places (by endpoint, then by
 # blueprint); a tool everywhere else.
@@ -35,6 +43,30 @@ SLUGS = {
     "editor.delete_persona": "the-skeptic",
     "editor.persona_history": "the-skeptic",
 }
+
+# Routes whose URL carries something the app must issue (a signed token): built live.
+URL_FACTORIES: dict[str, Callable[[Flask], str]] = {}
+
+
+def live_url(endpoint: str) -> Callable[[Callable[[Flask], str]], Callable[[Flask], str]]:
+    """Register a function that builds a working URL for `endpoint` in a given app."""
+
+    def register(factory: Callable[[Flask], str]) -> Callable[[Flask], str]:
+        URL_FACTORIES[endpoint] = factory
+        return factory
+
+    return register
+
+
+@live_url("accounts.reset_password")
+def _reset_link(_app: Flask) -> str:
+    """A working link for the first account there is (one that fails, when there is none)."""
+    from newsweb.accounts.reset import reset_token
+
+    user = db.session.scalars(select(User).order_by(User.id)).first()
+    stand_in = User(id=0, email="nobody@example.com", display_name="", password_hash="")
+    return url_for("accounts.reset_password", token=reset_token(user or stand_in))
+
 
 # Query strings a route needs to show something (its URL has no arguments for them).
 SAMPLE_QUERIES = {"compare.choose": "a=mistral-ai&with=a"}
@@ -60,4 +92,11 @@ def sample_pages(app: Flask) -> list[tuple[str, str]]:
         for rule in app.url_map.iter_rules()
         if "GET" in (rule.methods or set()) and rule.endpoint != "static"
     ]
-    return sorted((rule.endpoint, path_for(rule)) for rule in rules)
+    pages = []
+    for rule in rules:
+        if (factory := URL_FACTORIES.get(rule.endpoint)) is not None:
+            with app.test_request_context():
+                pages.append((rule.endpoint, factory(app)))
+        else:
+            pages.append((rule.endpoint, path_for(rule)))
+    return sorted(pages)

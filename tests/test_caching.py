@@ -14,9 +14,15 @@ from tests.conftest import Auth, htmx
 from tests.routes import STORY, sample_pages
 
 # Answers that depend on who asks, even for a visitor who has not signed in.
-PERSONAL = {"bookmarks.index", "bookmarks.sidebar", "accounts.login", "accounts.register"}
-# The sign-in and registration forms carry a CSRF token, which lives in a session cookie.
-SIGN_IN_FORMS = {"accounts.login", "accounts.register"}
+# The forms a visitor fills in before signing in carry a CSRF token, which lives in a
+# session cookie.
+SIGN_IN_FORMS = {
+    "accounts.login",
+    "accounts.register",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+}
+PERSONAL = {"bookmarks.index", "bookmarks.sidebar", *SIGN_IN_FORMS}
 # Health checks are answered afresh every time.
 NEVER_STORED = {"health.healthz"}
 # Query strings the URL map cannot know about.
@@ -75,8 +81,11 @@ def test_fragments_and_pages_are_kept_apart(demo_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("endpoint", sorted(PERSONAL))
-def test_personal_pages_are_never_shared(demo_client: FlaskClient, endpoint: str) -> None:
-    """Pages that depend on who asks are private even for anonymous visitors."""
+def test_personal_pages_are_never_shared(
+    demo_client: FlaskClient, member: str, endpoint: str
+) -> None:
+    """Pages that depend on who asks are private even for anonymous visitors (`member` is
+    there so that a password-reset link has an account to be for)."""
     path = dict(sample_pages(demo_client.application))[endpoint]
     response = demo_client.get(path, headers=htmx() if "sidebar" in path else {})
     assert response.cache_control.private

@@ -15,7 +15,12 @@ from tests.routes import path_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Routes anonymous visitors may use: they are how one signs in.
-OPEN_TO_ANONYMOUS = {"accounts.login", "accounts.register"}
+OPEN_TO_ANONYMOUS = {
+    "accounts.login",
+    "accounts.register",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+}
 
 
 def state_changing_rules(app: Flask) -> list[tuple[Rule, str]]:
