@@ -15,7 +15,7 @@ import hashlib
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import Flask, current_app, flash, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -127,16 +127,19 @@ def forgot_password() -> Response | tuple[str, int] | str:
     message = _reset_message(email, (user or stand_in).display_name, reset_token(user or stand_in))
     response = Response(render("accounts/forgot.html", form=form, sent_to=email))
     if user is not None:
-        response.call_on_close(lambda: _send_quietly(message))
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(lambda: _send_quietly(app, message))
     return response
 
 
-def _send_quietly(message: EmailMessage) -> None:
-    """Send after the answer went out; a failure is logged (the reader was told to check mail)."""
-    try:
-        mail.deliver(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not send the password-reset message")
+def _send_quietly(app: Flask, message: EmailMessage) -> None:
+    """Send once the answer is out (the request is over: in an app context of its own); a
+    failure is logged, since the reader was already told to check their mail."""
+    with app.app_context():
+        try:
+            mail.deliver(message)
+        except (OSError, smtplib.SMTPException):
+            app.logger.exception("could not send the password-reset message")
 
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
