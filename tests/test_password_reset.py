@@ -192,9 +192,10 @@ def test_requests_are_throttled_per_address_and_per_client(
 
 def test_sign_in_takes_as_long_for_an_unknown_address(make_app: Callable[..., Flask]) -> None:
     """With a slow hash, an unknown address is checked against a stand-in: the median times
-    of unknown and known addresses stay within a small bound of each other. The two are
-    tried in turn, so that whatever else the machine does weighs on both alike."""
-    app = make_app(PASSWORD_HASH_METHOD="pbkdf2:sha256:60000", RATELIMIT_ENABLED=False)
+    of unknown and known addresses stay within a bound of each other (without the stand-in,
+    an unknown address answers in a few percent of the time). The two are tried in turn, so
+    that whatever else the machine does weighs on both alike."""
+    app = make_app(PASSWORD_HASH_METHOD="pbkdf2:sha256:100000", RATELIMIT_ENABLED=False)
     create_user(app, "known@example.com")
     times: dict[str, list[float]] = {"known@example.com": [], "nobody@example.com": []}
     for attempt in range(16):
@@ -207,4 +208,4 @@ def test_sign_in_takes_as_long_for_an_unknown_address(make_app: Callable[..., Fl
                 taken.append(time.perf_counter() - started)
     known, unknown = (statistics.median(taken) for taken in times.values())
     assert known > 0.005, "the hash is too fast for this test to mean anything"
-    assert abs(known - unknown) < 0.25 * known, (known, unknown)
+    assert abs(known - unknown) < 0.4 * known, (known, unknown)

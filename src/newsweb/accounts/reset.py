@@ -125,7 +125,9 @@ def forgot_password() -> Response | tuple[str, int] | str:
     user = db.session.scalars(select(User).where(User.email == email)).first()
     stand_in = User(id=0, email=email, display_name="", password_hash="")
     message = _reset_message(email, (user or stand_in).display_name, reset_token(user or stand_in))
-    response = Response(render("accounts/forgot.html", form=form, sent_to=email))
+    response = Response(
+        render("accounts/forgot.html", form=form, sent_to=email), mimetype="text/html"
+    )
     if user is not None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: _send_quietly(app, message))
@@ -168,7 +170,8 @@ def reset_password(token: str) -> Response | tuple[str, int]:
             flash("Your password is changed, and you are signed in.", "success")
             return redirect(url_for("news.index"), code=303)
     status = INVALID if form.is_submitted() else 200
-    response = Response(render("accounts/reset.html", form=form, token=token), status=status)
+    page = render("accounts/reset.html", form=form, token=token)
+    response = Response(page, status=status, mimetype="text/html")
     # The token is in this page's address: never hand it to another site as a referrer.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
