@@ -6,7 +6,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
@@ -126,25 +126,27 @@ def _seats(first: Tool, second: Tool) -> list[Seat]:
 
 
 def _latest_stories(tools: list[Tool], limit: int) -> dict[int, list[Story]]:
-    """Map each tool's id to its newest `limit` visible stories, in one statement."""
-    ranked = (
-        select(
-            Story.id,
-            func.row_number()
-            .over(
-                partition_by=Story.tool_id,
-                order_by=(Story.published_at.desc(), Story.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(Story.visible(), Story.tool_id.in_([tool.id for tool in tools]))
+    """Map each tool's id to its newest `limit` visible stories, in one statement.
+
+    Each tool's stories are read on their own, newest first and cut at `limit`, so the
+    database walks `ix_stories_tool_listing` backwards and stops: the cost does not grow
+    with the tools' archives (a window over all their stories did).
+    """
+    newest = [
+        select(Story.id)
+        .where(Story.tool_id == tool.id, Story.visible())
+        .order_by(Story.published_at.desc(), Story.id.desc())
+        .limit(limit)
         .subquery()
-    )
+        for tool in tools
+    ]
+    if not newest:
+        return {}
+    chosen = union_all(*(select(each.c.id) for each in newest)).subquery()
     stories = db.session.scalars(
         select(Story)
-        .join(ranked, ranked.c.id == Story.id)
+        .join(chosen, chosen.c.id == Story.id)
         .options(joinedload(Story.tool), joinedload(Story.category))
-        .where(ranked.c.rank <= limit)
         .order_by(Story.published_at.desc(), Story.id.desc())
     ).unique()
     found: dict[int, list[Story]] = defaultdict(list)
