@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
-from newsweb.accounts.passwords import MAX_LENGTH, password_problem
+from newsweb.accounts.passwords import MAX_LENGTH, password_matches, password_problem
 from newsweb.extensions import db
 from newsweb.forms import Form
 from newsweb.models import User
@@ -91,3 +91,43 @@ class DeleteAccountForm(Form):
         "Your password",
         validators=[InputRequired("Enter your password to confirm."), Length(max=MAX_LENGTH)],
     )
+
+
+class EmailChangeForm(Form):
+    """Change one's email address, proving the password."""
+
+    email = EmailField(
+        "New email",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            InputRequired("Enter the new address."),
+            EMAIL_LENGTH,
+            Email("That does not look like an email address.", check_deliverability=False),
+        ],
+    )
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Enter your password to confirm."), Length(max=MAX_LENGTH)],
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        """A form for `user`, whose current address and password it checks against."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_email(self, field: Any) -> None:
+        """Refuse the current address, and one another account has (emails ignore case)."""
+        email = normalize_email(field.data or "")
+        if email == self.user.email:
+            raise ValidationError("That is already your address.")
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            raise ValidationError("Another account uses this address.")
+
+    def validate_password(self, field: Any) -> None:
+        """Refuse a wrong password."""
+        if not password_matches(self.user, field.data or ""):
+            raise ValidationError("That is not your password.")
+
+
+class ResendVerificationForm(Form):
+    """Ask for the verification link again (a CSRF token and nothing else)."""

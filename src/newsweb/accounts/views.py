@@ -11,10 +11,12 @@ from newsweb.access import login_required, signed_in_user
 from newsweb.accounts import menu
 from newsweb.accounts.forms import (
     DeleteAccountForm,
+    EmailChangeForm,
     LoginForm,
     NameForm,
     PasswordForm,
     RegisterForm,
+    ResendVerificationForm,
 )
 from newsweb.accounts.passwords import password_matches, password_problem
 from newsweb.bookmarks.queries import KINDS, add_bookmark, find_item
@@ -70,7 +72,17 @@ def register() -> Response | tuple[str, int] | str:
     db.session.add(user)
     db.session.commit()
     _start_session(user)
-    flash("Welcome to newsweb. Your account is ready.", "success")
+    # Imported here: the verification routes join this module's blueprint.
+    from newsweb.accounts.verification import send_verification
+
+    if send_verification(user):
+        flash(
+            "Welcome to newsweb. Your account is ready. "
+            f"We sent a link to {user.email} to verify your address.",
+            "success",
+        )
+    else:
+        flash("Welcome to newsweb. Your account is ready.", "success")
     return _finish(form, user)
 
 
@@ -109,14 +121,21 @@ def _account_page(
     name_form: NameForm | None = None,
     password_form: PasswordForm | None = None,
     delete_form: DeleteAccountForm | None = None,
+    email_form: EmailChangeForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
+    """The account page with these forms (a fresh one for each not given), and `status`."""
+    user = signed_in_user()
     return (
         render(
             "accounts/account.html",
-            name_form=name_form or NameForm(display_name=current_user.display_name),
+            name_form=name_form or NameForm(display_name=user.display_name),
             password_form=password_form or PasswordForm(),
             delete_form=delete_form or DeleteAccountForm(),
+            email_form=email_form or EmailChangeForm(user, formdata=None),
+            resend_form=ResendVerificationForm(formdata=None),
+            email_verified=user.email_verified,
+            digest_subscribed=user.digest_subscribed,
         ),
         status,
     )
