@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Take, Tool
+from newsweb.search import queries
 from tests import factories
 from tests.conftest import htmx
 from tests.statements import statements_for
@@ -195,3 +196,36 @@ def test_search_runs_a_fixed_number_of_statements(search_app: Flask) -> None:
         factories.more_stories(40)
     many = statements_for(search_app, "/search?q=says", client)
     assert few == many == 4
+
+
+def test_a_story_is_one_result_with_its_matching_takes_beneath(search_app: Flask) -> None:
+    """A word in every take finds each visible story once, its matching takes listed under it,
+    each linking to that take opened on the story page."""
+    client = search_app.test_client()
+    found = hits(client, q="says")
+    titles = [title for _, title in found]
+    assert len(titles) == len(set(titles)) == 3  # the visible stories, once each
+    assert {kind for kind, _ in found} == {"take"}  # found by their takes alone
+    html = client.get("/search?q=says").get_data(as_text=True)
+    first = html.split('class="search-hit ')[1]
+    takes = re.findall(r'class="search-hit__take"[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', first)
+    assert len(takes) >= 3
+    assert all("expand=" in href and "#take-" in href for href, _ in takes)
+    assert all(name.endswith("\N{RIGHT SINGLE QUOTATION MARK}s take") for _, name in takes)
+
+
+def test_a_story_matching_itself_and_in_takes_ranks_once_by_its_best(search_app: Flask) -> None:
+    """ "little" and "funded": the story matches in its title and its takes in theirs; one
+    result for it, with its own snippet and the takes beneath."""
+    html = search_app.test_client().get("/search?q=funded&kind=").get_data(as_text=True)
+    assert html.count(">Lab funded by new investors</a>") == 1
+
+
+def test_only_the_newest_candidates_are_ranked(
+    search_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search ranks a bounded set, the newest matches: with room for one, the newest story."""
+    monkeypatch.setattr(queries, "CANDIDATES", 1)
+    assert hits(search_app.test_client(), q="funded", kind="story") == [
+        ("story", "Markup in the body")
+    ]

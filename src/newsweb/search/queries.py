@@ -18,6 +18,9 @@ from newsweb.search import schema
 KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools"}
 MAX_WORDS = 12
 MAX_RESULTS = 30
+# How many of the newest matching items of each kind are ranked: enough for the best 30
+# results, few enough that no word, however common, makes search slow.
+CANDIDATES = 300
 # Markers around matched words: control characters no stored text can contain (the
 # forms refuse them), so the snippet can be escaped first and highlighted after.
 START, STOP = "\x02", "\x03"
@@ -67,20 +70,29 @@ def _slug(value: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class TakeHit:
+    """A panelist's take that matched, shown beneath its story."""
+
+    persona_slug: str
+    persona_name: str
+    snippet: Markup
+
+
+@dataclass
 class Hit:
-    """One search result, ready for the template."""
+    """One search result, ready for the template: a story (once, whatever matched in it and
+    in its takes, the matching takes beneath it) or a tool."""
 
     kind: str
     title: str
     slug: str
-    snippet: Markup
     rank: float
-    story_slug: str | None = None
-    persona_slug: str | None = None
-    persona_name: str | None = None
+    snippet: Markup = field(default_factory=Markup)
     tool_name: str | None = None
     category_name: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Whether the story's own text matched; else it is here for its takes alone.
+    matched_itself: bool = True
+    takes: list[TakeHit] = field(default_factory=list)
 
 
 def highlight(snippet: str) -> Markup:
@@ -92,9 +104,12 @@ def highlight(snippet: str) -> Markup:
 def search(query: SearchQuery) -> list[Hit]:
     """The best matches for `query`, best first, at most MAX_RESULTS, visible content only.
 
-    Two statements whatever the number of matches: the first ranks every match but reads
-    only cheap columns; the second builds snippets for the few rows that will be shown
-    (snippets are the expensive part, and would otherwise be made for every match).
+    Two statements whatever the number of matches. The first takes, for each kind, the
+    newest CANDIDATES matching items (the search index walked newest first and cut there,
+    so a word that matches nearly everything costs no more than a rarer one), ranks only
+    those, and brings what the page shows; a story found by several of its takes is one
+    result, ranked by its best match, with the takes beneath it. The second makes
+    snippets for the few rows shown.
     """
     if not query.words:
         return []
@@ -107,33 +122,60 @@ def search(query: SearchQuery) -> list[Hit]:
         "category_id": query.category.id if query.category else None,
         "tool": query.tool,
         "persona": query.persona,
-        "limit": MAX_RESULTS,
+        "candidates": CANDIDATES,
     }
     ranking, snippets = (_POSTGRES, _POSTGRES_SNIPPETS) if postgres else (_SQLITE, _SQLITE_SNIPPETS)
     kinds = [query.kind] if query.kind else list(KINDS)
     selects = [ranking[kind] for kind in kinds if not (query.persona and kind == "tool")]
     if not selects:
         return []
-    statement = " UNION ALL ".join(selects) + " ORDER BY rank DESC LIMIT :limit"
+    statement = " UNION ALL ".join(
+        f"SELECT * FROM ({select}) AS arm{n}" for n, select in enumerate(selects)
+    )
     rows = list(db.session.execute(text(statement), params).mappings())
-    if not rows:
+    groups = _grouped(rows)[:MAX_RESULTS]
+    if not groups:
         return []
-    found = _snippets(snippets, params["terms"], rows)
-    return [
-        Hit(
-            kind=row["kind"],
-            title=row["title"],
-            slug=row["slug"],
-            snippet=highlight(found.get((row["kind"], row["item_id"]), "")),
-            rank=float(row["rank"]),
-            story_slug=row["story_slug"],
-            persona_slug=row["persona_slug"],
-            persona_name=row["persona_name"],
-            tool_name=row["tool_name"],
-            category_name=row["category_name"],
-        )
-        for row in rows
-    ]
+    found = _snippets(snippets, params["terms"], [row for _, members in groups for row in members])
+    return [_result(members, found) for _, members in groups]
+
+
+def _grouped(rows: list[Any]) -> list[tuple[float, list[Any]]]:
+    """The rows gathered into results, best first: one per story (whatever matched in it
+    and in its takes) and one per tool, each ranked by its best row."""
+    results: dict[tuple[str, int], list[Any]] = {}
+    for row in rows:
+        key = ("tool", row["item_id"]) if row["kind"] == "tool" else ("story", row["story_id"])
+        results.setdefault(key, []).append(row)
+    ranked = [(max(float(row["rank"]) for row in members), members) for members in results.values()]
+    return sorted(ranked, key=lambda pair: pair[0], reverse=True)
+
+
+def _result(members: list[Any], snippets: dict[tuple[str, int], str]) -> Hit:
+    """One result from its rows: the story's or tool's own match, then its matching takes."""
+    first = members[0]
+    own = next((row for row in members if row["kind"] != "take"), None)
+    takes = sorted(
+        (row for row in members if row["kind"] == "take"), key=lambda r: -float(r["rank"])
+    )
+    return Hit(
+        kind="tool" if first["kind"] == "tool" else "story",
+        title=first["title"],
+        slug=first["story_slug"] if first["kind"] == "take" else first["slug"],
+        rank=max(float(row["rank"]) for row in members),
+        snippet=highlight(snippets.get((own["kind"], own["item_id"]), "")) if own else Markup(),
+        tool_name=first["tool_name"],
+        category_name=first["category_name"],
+        matched_itself=own is not None,
+        takes=[
+            TakeHit(
+                persona_slug=row["persona_slug"],
+                persona_name=row["persona_name"],
+                snippet=highlight(snippets.get(("take", row["item_id"]), "")),
+            )
+            for row in takes
+        ],
+    )
 
 
 def _snippets(sql: str, terms: str, rows: list[Any]) -> dict[tuple[str, int], str]:
@@ -163,11 +205,11 @@ def _story_filters(*, typed: bool) -> str:
 
 _STORY_FILTERS = _story_filters(typed=False)
 _TYPED_STORY_FILTERS = _story_filters(typed=True)
-_STORY_COLUMNS = """st.title AS title, st.slug AS slug, st.slug AS story_slug,
+_STORY_COLUMNS = """st.id AS story_id, st.title AS title, st.slug AS slug, st.slug AS story_slug,
     NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name, c.name AS category_name"""
-_TAKE_COLUMNS = """st.title AS title, p.slug AS slug, st.slug AS story_slug,
+_TAKE_COLUMNS = """st.id AS story_id, st.title AS title, p.slug AS slug, st.slug AS story_slug,
     p.slug AS persona_slug, p.name AS persona_name, t.name AS tool_name, c.name AS category_name"""
-_TOOL_COLUMNS = """t.name AS title, t.slug AS slug, NULL AS story_slug,
+_TOOL_COLUMNS = """CAST(NULL AS INTEGER) AS story_id, t.name AS title, t.slug AS slug, NULL AS story_slug,
     NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name, c.name AS category_name"""
 _STORY_JOINS = "JOIN tools t ON t.id = st.tool_id JOIN categories c ON c.id = st.category_id"
 _TAKE_JOINS = (
@@ -175,27 +217,30 @@ _TAKE_JOINS = (
 )
 
 # SQLite: the index row of item `id` has rowid id * 4 + kind (see schema.py), so an item's
-# id is rowid / 4 (integer division): written that way the join uses the primary key.
+# id is rowid / 4 (integer division): written that way the join uses the primary key. Each
+# arm walks the index newest first (ORDER BY rowid DESC, which FTS5 does without sorting)
+# and stops at :candidates: bm25() is computed only for the rows it returns.
 _MATCH = "search_index MATCH :terms"
 _BM25 = "-bm25(search_index, 4.0, 1.0) AS rank"
+_NEWEST = "ORDER BY search_index.rowid DESC LIMIT :candidates"
 _SQLITE = {
     "story": f"""
         SELECT 'story' AS kind, st.id AS item_id, {_BM25}, {_STORY_COLUMNS}
         FROM search_index JOIN stories st ON st.id = search_index.rowid / 4 {_STORY_JOINS}
         WHERE {_MATCH} AND search_index.rowid % 4 = {schema.STORY}
-          AND :persona IS NULL AND {_STORY_FILTERS}""",
+          AND :persona IS NULL AND {_STORY_FILTERS} {_NEWEST}""",
     "take": f"""
         SELECT 'take' AS kind, tk.id AS item_id, {_BM25}, {_TAKE_COLUMNS}
         FROM search_index JOIN takes tk ON tk.id = search_index.rowid / 4 {_TAKE_JOINS}
         WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TAKE}
-          AND (:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS}""",
+          AND (:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS} {_NEWEST}""",
     "tool": f"""
         SELECT 'tool' AS kind, t.id AS item_id, {_BM25}, {_TOOL_COLUMNS}
         FROM search_index JOIN tools t ON t.id = search_index.rowid / 4
         JOIN categories c ON c.id = t.category_id
         WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TOOL}
           AND (:category_id IS NULL OR t.category_id = :category_id)
-          AND (:tool IS NULL OR t.slug = :tool)""",
+          AND (:tool IS NULL OR t.slug = :tool) {_NEWEST}""",
 }
 _SQLITE_SNIPPETS = f"""
     SELECT CASE search_index.rowid % 4 WHEN {schema.STORY} THEN 'story'
@@ -209,26 +254,35 @@ _SQLITE_SNIPPETS = f"""
         UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools)"""
 
 _TSQUERY = "plainto_tsquery('english', :terms)"
+# PostgreSQL: each arm picks the newest :candidates matches by id (the planner walks the
+# primary key backwards for a common word and stops, or reads the GIN index for a rare
+# one), and only then ranks them: ts_rank_cd runs for those rows alone.
 _POSTGRES = {
     "story": f"""
         SELECT 'story' AS kind, st.id AS item_id,
                ts_rank_cd(st.search_vector, {_TSQUERY}) AS rank, {_STORY_COLUMNS}
-        FROM stories st {_STORY_JOINS}
-        WHERE st.search_vector @@ {_TSQUERY}
-          AND CAST(:persona AS TEXT) IS NULL AND {_TYPED_STORY_FILTERS}""",
+        FROM (SELECT st.id FROM stories st {_STORY_JOINS}
+              WHERE st.search_vector @@ {_TSQUERY}
+                AND CAST(:persona AS TEXT) IS NULL AND {_TYPED_STORY_FILTERS}
+              ORDER BY st.id DESC LIMIT :candidates) AS newest
+        JOIN stories st ON st.id = newest.id {_STORY_JOINS}""",
     "take": f"""
         SELECT 'take' AS kind, tk.id AS item_id,
                ts_rank_cd(tk.search_vector, {_TSQUERY}) AS rank, {_TAKE_COLUMNS}
-        FROM takes tk {_TAKE_JOINS}
-        WHERE tk.search_vector @@ {_TSQUERY}
-          AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona) AND {_TYPED_STORY_FILTERS}""",
+        FROM (SELECT tk.id FROM takes tk {_TAKE_JOINS}
+              WHERE tk.search_vector @@ {_TSQUERY}
+                AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona)
+                AND {_TYPED_STORY_FILTERS}
+              ORDER BY tk.id DESC LIMIT :candidates) AS newest
+        JOIN takes tk ON tk.id = newest.id {_TAKE_JOINS}""",
     "tool": f"""
         SELECT 'tool' AS kind, t.id AS item_id,
                ts_rank_cd(t.search_vector, {_TSQUERY}) AS rank, {_TOOL_COLUMNS}
         FROM tools t JOIN categories c ON c.id = t.category_id
         WHERE t.search_vector @@ {_TSQUERY}
           AND (CAST(:category_id AS INTEGER) IS NULL OR t.category_id = :category_id)
-          AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)""",
+          AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)
+        ORDER BY t.id DESC LIMIT :candidates""",
 }
 _HEADLINE = "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1'"
 _POSTGRES_SNIPPETS = f"""
