@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app newsweb
 
-.PHONY: run test lint typecheck pytest install lock clean bench
+.PHONY: run test lint typecheck pytest install lock clean bench bench-scale
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: install
 # newsweb against a bare Flask app serving the same bytes, with wrk (scripts/bench.py).
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# Every page on the demo and on 100,000 stories (scripts/bench_scale.py); SQLite, or
+# PostgreSQL scratch databases beside DATABASE_URL when it is set.
+bench-scale: install
+	$(BIN)/python scripts/bench_scale.py $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')
 
 test: lint typecheck pytest
 

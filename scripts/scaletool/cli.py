@@ -1,0 +1,131 @@
+"""`make bench-scale`: the command line, and the run from building the newsrooms to the table."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from scaletool.databases import Scratch, member_password_hash, prepare_demo
+from scaletool.generator import Sizes, generate, settle
+from scaletool.report import rows_of, table, verdict
+from scaletool.routes import PageRequest, Samples, page_requests
+from scaletool.timing import Measurement, build_app, close_app, measure
+
+
+def size_label(stories: int) -> str:
+    """How the table names the generated newsroom: `100k`, or the story count."""
+    return f"{stories // 1000}k" if stories >= 1000 and stories % 1000 == 0 else str(stories)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line (see scripts/bench_scale.py)."""
+    parser = argparse.ArgumentParser(
+        prog="bench_scale.py",
+        description="Every reader, member and API page timed on the demo and on a generated "
+        "newsroom of --stories stories.",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per page (default 20)")
+    parser.add_argument(
+        "--stories", type=int, default=100_000, help="stories to generate (default 100000)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the databases and print where they are"
+    )
+    parser.add_argument("--only", help="time only the pages whose name contains this")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or None,
+        help="a PostgreSQL URL: scratch databases are created beside its database "
+        "(default: $DATABASE_URL, else SQLite files in a temporary directory)",
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.runs < 1 or arguments.stories < 1:
+        parser.error("--runs and --stories must be at least 1")
+    return arguments
+
+
+def say(line: str) -> None:
+    """Print a progress line at once."""
+    print(line, flush=True)
+
+
+def time_newsroom(
+    url: str, label: str, samples: Samples | None, arguments: argparse.Namespace, outbox: Path
+) -> tuple[Samples, list[PageRequest], dict[str, Measurement]]:
+    """Time every request on a fresh app over `url` (samples read from it when None given)."""
+    app = build_app(url, outbox)
+    try:
+        samples = samples or Samples.from_demo(app)
+        requests = page_requests(app, samples, arguments.only)
+        if not requests:
+            raise SystemExit(f"no page's name contains {arguments.only!r}")
+        say(f"Timing {len(requests)} requests on the {label} newsroom, {arguments.runs} runs each")
+        results = measure(app, requests, arguments.runs, say)
+    finally:
+        close_app(app)
+    return samples, requests, results
+
+
+def run(arguments: argparse.Namespace) -> None:
+    """Build both newsrooms, time them, print the table and the verdict."""
+    label = size_label(arguments.stories)
+    sizes = Sizes.scaled(arguments.stories)
+    with Scratch(arguments.database_url, label, keep=arguments.keep) as scratch:
+        say(f"Database: {scratch.dialect}")
+        started = time.perf_counter()
+        password_hash = member_password_hash()
+        for newsroom in (scratch.demo, scratch.large):
+            prepare_demo(newsroom.url, password_hash)
+        say(f"Migrated and loaded the demo twice in {time.perf_counter() - started:.1f} s")
+        say(
+            f"Generating {sizes.stories:,} stories ({sizes.stories * 4:,} takes), "
+            f"{sizes.members:,} members and {sizes.bookmarks:,} bookmarks..."
+        )
+        made = generate(scratch.large.url, sizes, password_hash)
+        for newsroom in (scratch.demo, scratch.large):
+            settle(newsroom.url)
+        say(
+            f"Built the {label} newsroom in {made.seconds:.1f} s: {made.stories:,} stories, "
+            f"{made.takes:,} takes, {made.members:,} members, {made.bookmarks:,} bookmarks "
+            f"(on top of the demo)"
+        )
+        with tempfile.TemporaryDirectory(prefix="newsweb-bench-outbox-") as outbox:
+            samples, small_requests, small = time_newsroom(
+                scratch.demo.url, "demo", None, arguments, Path(outbox)
+            )
+            _, large_requests, large = time_newsroom(
+                scratch.large.url, label, samples, arguments, Path(outbox)
+            )
+        # By name: a token a route needs is signed afresh for each app.
+        if [r.name for r in small_requests] != [r.name for r in large_requests]:
+            raise SystemExit("the two newsrooms were sent different requests")
+        rows = rows_of(small, large)
+        title = (
+            f"\n{scratch.dialect}: demo vs {label} ({made.stories:,} generated stories), "
+            f"p50/p95 over {arguments.runs} runs, through the Flask test client"
+        )
+        say(table(title, rows, label))
+        say(verdict(rows, label))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark: 0 whatever it measured, 1 when the run itself failed."""
+    arguments = parse_arguments(argv)
+    started = time.perf_counter()
+    try:
+        run(arguments)
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            print(f"bench-scale failed: {stop.code}", file=sys.stderr)
+            return 1
+    except Exception:
+        traceback.print_exc()
+        print("bench-scale failed", file=sys.stderr)
+        return 1
+    say(f"Whole run: {time.perf_counter() - started:.0f} s")
+    return 0
