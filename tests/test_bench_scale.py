@@ -1,0 +1,161 @@
+"""`make bench-scale`'s own logic at a small size: the generator, the route lister, the report."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, func, select, text
+
+from newsweb.extensions import db
+from newsweb.models import Bookmark, Story, StoryStatus, Take, User
+from newsweb.models.clock import utcnow
+from tests.conftest import CHEAP_PASSWORD_HASH
+
+# The benchmark lives in scripts/, imported as `scaletool` (as mypy sees it); the path is
+# set here so that tests/conftest.py needs no change for one test module.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from scaletool.generator import YEARS, Sizes, generate
+from scaletool.report import Row, table, verdict
+from scaletool.routes import (
+    REQUESTS,
+    PageRequest,
+    Samples,
+    UnknownRoutes,
+    page_requests,
+    timed_endpoints,
+)
+from scaletool.timing import Measurement, measure
+
+SMALL = Sizes(stories=200, members=30, bookmarks=500)
+STORY_LINK = re.compile(r'href="/news/([a-z0-9-]+)"')
+
+
+def cheap_hash() -> str:
+    """A password hash in the app's format that costs nothing to make."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash("irrelevant password", method=CHEAP_PASSWORD_HASH)
+
+
+def add_member(app: Flask) -> None:
+    """The member the benchmark signs in as (its pages and token links need one)."""
+    with app.app_context():
+        db.session.add(
+            User(email="member@example.com", display_name="Member", password_hash=cheap_hash())
+        )
+        db.session.commit()
+
+
+def test_generator_writes_what_it_says(
+    make_app: Callable[..., Flask], database_url: str, demo_newsroom: None
+) -> None:
+    """Counts, four takes per generated story, unique slugs, three past years, a bumped
+    version, and search finds generated stories."""
+    app = make_app()
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        demo_stories = connection.scalar(select(func.count()).select_from(Story))
+        generation = connection.scalar(text("SELECT generation FROM newsroom_state"))
+    made = generate(database_url, SMALL, cheap_hash(), seed=3)
+    assert (made.stories, made.takes, made.members, made.bookmarks) == (200, 800, 30, 500)
+    with engine.connect() as connection:
+        count = lambda model: connection.scalar(select(func.count()).select_from(model))  # noqa: E731
+        assert count(Story) == demo_stories + 200
+        assert count(User) == 30
+        assert count(Bookmark) == 500
+        per_story = connection.execute(
+            select(Take.story_id, func.count()).group_by(Take.story_id)
+        ).all()
+        assert len(per_story) == demo_stories + 200
+        assert {takes for _, takes in per_story} == {4}
+        slugs = connection.scalars(select(Story.slug)).all()
+        assert len(set(slugs)) == len(slugs)
+        assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs)
+        first, last = connection.execute(
+            select(func.min(Story.published_at), func.max(Story.published_at))
+        ).one()
+        now = utcnow()
+        assert last <= now
+        assert now - first > timedelta(days=365 * YEARS - 30)
+        statuses = connection.scalars(select(Story.status).distinct()).all()
+        assert statuses == [StoryStatus.PUBLISHED]
+        assert connection.scalar(text("SELECT generation FROM newsroom_state")) == generation + 1
+        generated = set(connection.scalars(select(Story.slug).order_by(Story.id).offset(18)))
+        if engine.dialect.name == "sqlite":
+            indexed = connection.scalar(text("SELECT count(*) FROM search_index"))
+            tools = connection.scalar(text("SELECT count(*) FROM tools"))
+            assert indexed == count(Story) + count(Take) + tools
+    engine.dispose()
+    html = app.test_client().get("/search?q=model").get_data(as_text=True)
+    assert generated & set(STORY_LINK.findall(html))
+
+
+def test_every_get_route_has_a_request(demo_app: Flask) -> None:
+    """The lister covers every GET route but static files, the editor and /healthz."""
+    add_member(demo_app)
+    samples = Samples.from_demo(demo_app)
+    requests = page_requests(demo_app, samples)
+    gets = {
+        rule.endpoint
+        for rule in demo_app.url_map.iter_rules()
+        if "GET" in (rule.methods or set())
+        and rule.endpoint not in ("static", "health.healthz")
+        and not rule.endpoint.startswith("editor.")
+    }
+    assert set(timed_endpoints(demo_app)) == gets
+    assert {request.endpoint for request in requests} == gets
+    assert set(REQUESTS) >= gets
+    names = [request.name for request in requests]
+    assert len(names) == len(set(names))
+    assert any(request.fragment for request in requests)
+    assert any(request.member for request in requests)
+    assert page_requests(demo_app, samples, only="/search") == [
+        request for request in requests if "/search" in request.name
+    ]
+
+
+def test_an_unknown_route_stops_the_run_naming_it(demo_app: Flask) -> None:
+    """A page nobody taught the benchmark about fails loudly, by its rule."""
+    add_member(demo_app)
+    demo_app.add_url_rule("/brand-new-page", "news.brand_new", lambda: "new")
+    with pytest.raises(UnknownRoutes, match=r"/brand-new-page \(news\.brand_new\)"):
+        page_requests(demo_app, Samples.from_demo(demo_app))
+
+
+def test_measure_renders_every_run(demo_app: Flask) -> None:
+    """With the page cache emptied before each request the page is rendered, not served
+    stored: its statement count is the page's own, every run."""
+    figures = measure(demo_app, [PageRequest("/", "/", "news.index")], runs=2)["/"]
+    assert figures.status == 200
+    assert figures.statements > 1  # a stored page costs one read of the version
+    assert figures.size > 1000
+
+
+def figures(p50: float, statements: int = 4, status: int = 200) -> Measurement:
+    """A measurement with the numbers a report test cares about."""
+    return Measurement(p50_ms=p50, p95_ms=p50 * 1.1, statements=statements, size=100, status=status)
+
+
+def test_report_flags_slow_rows_and_changed_statement_counts() -> None:
+    """1.4x and a changed statement count are flagged, 1.2x is not, and the verdict says so."""
+    rows = [
+        Row("/fine", figures(10.0), figures(12.0)),
+        Row("/slow", figures(10.0), figures(14.0)),
+        Row("/chatty", figures(10.0), figures(10.0, statements=5)),
+    ]
+    assert rows[0].problems() == []
+    assert rows[1].problems() == ["1.40x"]
+    assert rows[2].problems() == ["statements 4->5"]
+    printed = table("title", rows, "100k").splitlines()
+    flagged = [line.split()[0] for line in printed if "!" in line]
+    assert flagged == ["/slow", "/chatty"]
+    assert len({len(line) for line in printed[1:3]}) == 1  # header and rule line up
+    assert verdict(rows, "100k").startswith("FAIL: of 3 pages at 100k, 1 over 1.3x, 1 with")
+    assert verdict(rows[:1], "100k").startswith("PASS")
