@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
-from newsweb.extensions import db
+from newsweb.extensions import Base, db
 from newsweb.models import Bookmark, Story, StoryStatus, Take, User
 from newsweb.models.clock import utcnow
 from tests.conftest import CHEAP_PASSWORD_HASH
@@ -61,12 +61,16 @@ def test_generator_writes_what_it_says(
     app = make_app()
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        demo_stories = connection.scalar(select(func.count()).select_from(Story))
-        generation = connection.scalar(text("SELECT generation FROM newsroom_state"))
+        demo_stories = connection.execute(select(func.count()).select_from(Story)).scalar_one()
+        generation = connection.execute(text("SELECT generation FROM newsroom_state")).scalar_one()
     made = generate(database_url, SMALL, cheap_hash(), seed=3)
     assert (made.stories, made.takes, made.members, made.bookmarks) == (200, 800, 30, 500)
     with engine.connect() as connection:
-        count = lambda model: connection.scalar(select(func.count()).select_from(model))  # noqa: E731
+
+        def count(model: type[Base] | str) -> int:
+            table = text(model) if isinstance(model, str) else model
+            return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
         assert count(Story) == demo_stories + 200
         assert count(User) == 30
         assert count(Bookmark) == 500
@@ -82,16 +86,17 @@ def test_generator_writes_what_it_says(
             select(func.min(Story.published_at), func.max(Story.published_at))
         ).one()
         now = utcnow()
+        assert first is not None
+        assert last is not None
         assert last <= now
         assert now - first > timedelta(days=365 * YEARS - 30)
         statuses = connection.scalars(select(Story.status).distinct()).all()
         assert statuses == [StoryStatus.PUBLISHED]
-        assert connection.scalar(text("SELECT generation FROM newsroom_state")) == generation + 1
+        moved = connection.execute(text("SELECT generation FROM newsroom_state")).scalar_one()
+        assert moved == generation + 1
         generated = set(connection.scalars(select(Story.slug).order_by(Story.id).offset(18)))
         if engine.dialect.name == "sqlite":
-            indexed = connection.scalar(text("SELECT count(*) FROM search_index"))
-            tools = connection.scalar(text("SELECT count(*) FROM tools"))
-            assert indexed == count(Story) + count(Take) + tools
+            assert count("search_index") == count(Story) + count(Take) + count("tools")
     engine.dispose()
     html = app.test_client().get("/search?q=model").get_data(as_text=True)
     assert generated & set(STORY_LINK.findall(html))
