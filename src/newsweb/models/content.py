@@ -84,6 +84,8 @@ class Persona(Base):
     tired_of: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Takes on published stories (scheduled ones included), kept by panel/counts.py.
+    published_takes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @classmethod
     def panel_order(cls) -> tuple[Mapped[int], Mapped[int]]:

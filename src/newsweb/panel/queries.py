@@ -8,7 +8,8 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import contains_eager
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
+from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor, older_than, split_page
 
 
@@ -23,13 +24,20 @@ class PanelSeat:
 
 
 def panel() -> list[PanelSeat]:
-    """Return every persona in panel order with its counts, in one statement."""
-    takes = (
-        select(Take.persona_id, func.count(Take.id).label("n"))
+    """Return every persona in panel order with its counts, in one statement.
+
+    Take counts are kept on write (panel/counts.py); only the takes on stories scheduled
+    for later, which are few, are counted here, to take them off.
+    """
+    scheduled = (
+        select(func.count(Take.id))
         .join(Take.story)
-        .where(Story.visible())
-        .group_by(Take.persona_id)
-        .subquery()
+        .where(
+            Take.persona_id == Persona.id,
+            Story.status == StoryStatus.PUBLISHED,
+            Story.published_at > utcnow(),
+        )
+        .scalar_subquery()
     )
     verdicts = (
         select(
@@ -43,11 +51,10 @@ def panel() -> list[PanelSeat]:
     rows = db.session.execute(
         select(
             Persona,
-            func.coalesce(takes.c.n, 0),
+            Persona.published_takes - scheduled,
             func.coalesce(verdicts.c.n, 0),
             func.coalesce(verdicts.c.shipped, 0),
         )
-        .outerjoin(takes, takes.c.persona_id == Persona.id)
         .outerjoin(verdicts, verdicts.c.persona_id == Persona.id)
         .order_by(*Persona.panel_order())
     )

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, current_app, request, url_for
 
 from newsweb import lookups
 from newsweb.paging import Cursor
-from newsweb.panel import queries
+from newsweb.panel import counts, queries
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("panel", __name__, url_prefix="/panel")
+blueprint.record_once(lambda _state: counts.track())
 
 
 @blueprint.get("")
