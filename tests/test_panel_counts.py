@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from newsweb.extensions import db
-from newsweb.models import Persona, Story, StoryStatus, Take
+from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool
 from newsweb.models.clock import utcnow
 from newsweb.panel.queries import panel
 from tests import factories
@@ -76,8 +76,8 @@ def test_a_scheduled_story_counts_once_its_time_comes(app: Flask) -> None:
     with app.app_context():
         factories.newsroom(2)
         personas = factories.panel_from_database()
-        tool = db.session.scalars(select(factories.Tool)).first()
-        category = db.session.scalars(select(factories.Category)).first()
+        tool = db.session.scalars(select(Tool)).first()
+        category = db.session.scalars(select(Category)).first()
         assert tool is not None
         assert category is not None
         factories.story(
