@@ -210,7 +210,8 @@ _STORY_COLUMNS = """st.id AS story_id, st.title AS title, st.slug AS slug, st.sl
 _TAKE_COLUMNS = """st.id AS story_id, st.title AS title, p.slug AS slug, st.slug AS story_slug,
     p.slug AS persona_slug, p.name AS persona_name, t.name AS tool_name, c.name AS category_name"""
 _TOOL_COLUMNS = """CAST(NULL AS INTEGER) AS story_id, t.name AS title, t.slug AS slug,
-    NULL AS story_slug, NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name, c.name AS category_name"""
+    NULL AS story_slug, NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name,
+    c.name AS category_name"""
 _STORY_JOINS = "JOIN tools t ON t.id = st.tool_id JOIN categories c ON c.id = st.category_id"
 _TAKE_JOINS = (
     f"JOIN stories st ON st.id = tk.story_id JOIN personas p ON p.id = tk.persona_id {_STORY_JOINS}"
