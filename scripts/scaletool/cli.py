@@ -71,17 +71,33 @@ def time_newsroom(
     return samples, requests, results
 
 
+def check_routes(url: str, arguments: argparse.Namespace, outbox: Path) -> None:
+    """Stop before the long build if a route has no request (UnknownRoutes names it) or
+    --only matches nothing."""
+    app = build_app(url, outbox)
+    try:
+        if not page_requests(app, Samples.from_demo(app), arguments.only):
+            raise SystemExit(f"no page's name contains {arguments.only!r}")
+    finally:
+        close_app(app)
+
+
 def run(arguments: argparse.Namespace) -> None:
     """Build both newsrooms, time them, print the table and the verdict."""
     label = size_label(arguments.stories)
     sizes = Sizes.scaled(arguments.stories)
-    with Scratch(arguments.database_url, label, keep=arguments.keep) as scratch:
+    with (
+        Scratch(arguments.database_url, label, keep=arguments.keep) as scratch,
+        tempfile.TemporaryDirectory(prefix="newsweb-bench-outbox-") as outbox_name,
+    ):
+        outbox = Path(outbox_name)
         say(f"Database: {scratch.dialect}")
         started = time.perf_counter()
         password_hash = member_password_hash()
         for newsroom in (scratch.demo, scratch.large):
             prepare_demo(newsroom.url, password_hash)
         say(f"Migrated and loaded the demo twice in {time.perf_counter() - started:.1f} s")
+        check_routes(scratch.demo.url, arguments, outbox)
         say(
             f"Generating {sizes.stories:,} stories ({sizes.stories * 4:,} takes), "
             f"{sizes.members:,} members and {sizes.bookmarks:,} bookmarks..."
@@ -94,13 +110,12 @@ def run(arguments: argparse.Namespace) -> None:
             f"{made.takes:,} takes, {made.members:,} members, {made.bookmarks:,} bookmarks "
             f"(on top of the demo)"
         )
-        with tempfile.TemporaryDirectory(prefix="newsweb-bench-outbox-") as outbox:
-            samples, small_requests, small = time_newsroom(
-                scratch.demo.url, "demo", None, arguments, Path(outbox)
-            )
-            _, large_requests, large = time_newsroom(
-                scratch.large.url, label, samples, arguments, Path(outbox)
-            )
+        samples, small_requests, small = time_newsroom(
+            scratch.demo.url, "demo", None, arguments, outbox
+        )
+        _, large_requests, large = time_newsroom(
+            scratch.large.url, label, samples, arguments, outbox
+        )
         # By name: a token a route needs is signed afresh for each app.
         if [r.name for r in small_requests] != [r.name for r in large_requests]:
             raise SystemExit("the two newsrooms were sent different requests")

@@ -212,6 +212,9 @@ REQUESTS: dict[str, Builder] = {
     "feeds.digest": _one(lambda s: "/feeds/digest.atom"),
     "feeds.sitemap": _one(lambda s: "/sitemap.xml"),
     "feeds.robots": _one(lambda s: "/robots.txt"),
+    "feeds.sitemap_sections": _one(lambda s: "/sitemaps/sections.xml"),
+    # File 1 holds the first ids: the demo's stories in both newsrooms, and more in the large.
+    "feeds.sitemap_stories": _one(lambda s: "/sitemaps/stories-1.xml"),
     "api.openapi": _one(lambda s: "/api/v1/openapi.json"),
     "api.stories": _many(
         _one(lambda s: "/api/v1/stories"),
