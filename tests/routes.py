@@ -25,6 +25,7 @@ SAMPLE_ARGUMENTS = {
     "pair": "mistral-ai-vs-anthropic",
     "week": "2026-W01",
     "filename": "css/site.css",
+    "number": "1",
     # Only for walks that need any well-formed URL; sample_pages issues a working token.
     "token": "a-token-this-app-never-issued",
 }

@@ -45,6 +45,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 from werkzeug.test import TestResponse
 
+from newsweb.accounts.reset import reset_token
 from newsweb.extensions import db, limiter
 from newsweb.models import Category, Persona, Role, Story, Tool, User
 from tests.conftest import PASSWORD, Auth, create_user, htmx
@@ -360,6 +361,8 @@ def sample_arguments(app: Flask, cast: Cast) -> dict[str, list[str]]:
         personas = first(Persona.slug, 2)
         categories = first(Category.slug, 1)
         story_ids = first(Story.id, 4)
+        someone = db.session.scalars(select(User).order_by(User.id)).first()
+        tokens = ["not-a-token", *([reset_token(someone)] if someone else [])]
     folder = Path(app.static_folder or "")
     static = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())[:1]
     user_ids = [str(i.user_id) for i in cast.everyone() if i.user_id is not None]
@@ -372,6 +375,8 @@ def sample_arguments(app: Flask, cast: Cast) -> dict[str, list[str]]:
         "filename": static or ["site.css"],
         "pair": [f"{tools[0]}-vs-{tools[-1]}", f"{tools[0]}-vs-{tools[0]}"],
         "week": ["2026-W01", "2025-W52"],
+        "number": ["1", "2"],
+        "token": tokens,
     }
 
 

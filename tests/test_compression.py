@@ -101,7 +101,7 @@ def test_no_accept_encoding_gets_identity(demo_client: FlaskClient) -> None:
         ("/?category=funding", htmx()),  # a fragment
         ("/api/v1/stories", {}),
         ("/feeds/stories.atom", {}),
-        ("/sitemap.xml", {}),
+        ("/sitemaps/sections.xml", {}),
         ("/no/such/page", {}),  # the 404 page is HTML too
     ],
 )

@@ -20,7 +20,7 @@ from tests import factories
 from tests.conftest import htmx
 from tests.html import elements, unsafe_markup
 from tests.routes import sample_pages
-from tests.statements import statements_for
+from tests.statements import counted_get, statements_for
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -338,17 +338,10 @@ def test_feeds_page_lists_every_feed(demo_app: Flask) -> None:
         assert client.get(href).status_code == 200, href
 
 
-def test_sitemap_lists_every_visible_story_and_the_sections(make_app: Callable[..., Flask]) -> None:
-    """The sitemap parses; stories (with lastmod), tools, personas, /feeds and digest weeks."""
-    app = make_app()
-    with app.app_context():
-        factories.newsroom(5)
-        personas = factories.panel_from_database()
-        factories.story("Draft", first_tool(), first_category(), personas, status=StoryStatus.DRAFT)
-        # Never edited since publication: each story last changed the day it came out.
-        db.session.execute(update(Story).values(updated_at=Story.published_at))
-        db.session.commit()
-    response = app.test_client().get("/sitemap.xml")
+def sitemap_urls(client: FlaskClient, path: str) -> dict[str, str | None]:
+    """The paths a sitemap file lists, each with its lastmod."""
+    response = client.get(path)
+    assert response.status_code == 200, path
     assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
     root = parse_xml(response)
     assert root.tag == f"{SITEMAP}urlset"
@@ -357,15 +350,87 @@ def test_sitemap_lists_every_visible_story_and_the_sections(make_app: Callable[.
         for url in root.findall(f"{SITEMAP}url")
     }
     assert all(loc.startswith("http://localhost/") for loc in urls)
-    paths = {urlsplit(loc).path: lastmod for loc, lastmod in urls.items()}
-    for number in range(5):
-        assert paths[f"/news/story-00{number}"] == f"2026-01-0{number + 1}"
-    assert "/news/draft" not in paths
-    assert paths["/"] == "2026-01-05"
+    return {urlsplit(loc).path: lastmod for loc, lastmod in urls.items()}
+
+
+def sitemap_files(client: FlaskClient) -> dict[str, str | None]:
+    """The files the sitemap index lists (paths), each with its lastmod."""
+    response = client.get("/sitemap.xml")
+    root = parse_xml(response)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    return {
+        urlsplit(entry.findtext(f"{SITEMAP}loc") or "").path: entry.findtext(f"{SITEMAP}lastmod")
+        for entry in root.findall(f"{SITEMAP}sitemap")
+    }
+
+
+def test_sitemap_lists_every_visible_story_and_the_sections(make_app: Callable[..., Flask]) -> None:
+    """The index names the sections file and the story files; together they list stories (with
+    lastmod), tools, personas, /feeds and digest weeks, and no draft."""
+    app = make_app()
+    with app.app_context():
+        factories.newsroom(5)
+        personas = factories.panel_from_database()
+        factories.story("Draft", first_tool(), first_category(), personas, status=StoryStatus.DRAFT)
+        # Never edited since publication: each story last changed the day it came out.
+        db.session.execute(update(Story).values(updated_at=Story.published_at))
+        db.session.commit()
+    client = app.test_client()
+    files = sitemap_files(client)
+    assert files == {
+        "/sitemaps/sections.xml": "2026-01-05",
+        "/sitemaps/stories-1.xml": "2026-01-05",
+    }
+    paths = sitemap_urls(client, "/sitemaps/stories-1.xml")
+    assert paths == {f"/news/story-00{n}": f"2026-01-0{n + 1}" for n in range(5)}
+    sections = sitemap_urls(client, "/sitemaps/sections.xml")
+    assert sections["/"] == "2026-01-05"
     for path in ("/tools/mistral-ai", "/tools/anthropic", "/panel/the-builder", "/feeds"):
-        assert path in paths
+        assert path in sections
     # 1 January 2026 is a Thursday: its stories fall in 2026-W01 and 2026-W02.
-    assert {"/digest/2026-W01", "/digest/2026-W02"} <= set(paths)
+    assert sections["/digest/2026-W01"] == "2026-01-04"
+    assert "/digest/2026-W02" in sections
+
+
+def test_story_files_hold_at_most_the_limit_and_every_story_once(
+    make_app: Callable[..., Flask],
+) -> None:
+    """With SITEMAP_URLS lowered to 2, seven stories (one a draft) fill three files of at most
+    two URLs; each visible story is in exactly one; files past the end are 404."""
+    app = make_app(SITEMAP_URLS=2)
+    with app.app_context():
+        factories.newsroom(6)
+        first = db.session.scalars(select(Story).order_by(Story.id)).first()
+        assert first is not None
+        first.status = StoryStatus.DRAFT
+        db.session.commit()
+    client = app.test_client()
+    files = [path for path in sitemap_files(client) if "/stories-" in path]
+    assert files == [
+        "/sitemaps/stories-1.xml",
+        "/sitemaps/stories-2.xml",
+        "/sitemaps/stories-3.xml",
+    ]
+    listed: list[str] = []
+    for path in files:
+        urls = sitemap_urls(client, path)
+        assert 1 <= len(urls) <= 2
+        assert all(lastmod for lastmod in urls.values())
+        listed += urls
+    assert sorted(listed) == [f"/news/story-00{n}" for n in range(1, 6)]
+    assert client.get("/sitemaps/stories-4.xml").status_code == 404
+    assert client.get("/sitemaps/stories-0.xml").status_code == 404
+
+
+def test_sitemaps_revalidate_without_rendering(make_app: Callable[..., Flask]) -> None:
+    """A crawler sending back the ETag gets a 304 after one read of the version."""
+    app = make_app()
+    with app.app_context():
+        factories.newsroom(3)
+    for path in ("/sitemap.xml", "/sitemaps/sections.xml", "/sitemaps/stories-1.xml"):
+        etag = app.test_client().get(path).headers["ETag"]
+        count, answer = counted_get(app, path, headers={"If-None-Match": etag})
+        assert (answer.status_code, count) == (304, 1), path
 
 
 def test_robots_txt_allows_all_but_private_pages_and_names_the_sitemap(
@@ -426,7 +491,10 @@ FEED_STATEMENTS = {
     "/feeds/panel/the-skeptic.atom": 2,  # persona, takes with their stories
     "/feeds/digest.atom": 2,  # stories of the last 12 weeks, their verdicts
     "/feeds": 3,  # tools, categories, personas
-    "/sitemap.xml": 4,  # stories, tools, personas, verdict dates
+    # Sitemaps are shared pages: the newsroom's version is read first (web/page_cache.py).
+    "/sitemap.xml": 2,  # version, the story files with their lastmod
+    "/sitemaps/sections.xml": 4,  # version, tools, personas, newest and oldest story
+    "/sitemaps/stories-1.xml": 2,  # version, the file's stories
     "/robots.txt": 0,
 }
 

@@ -86,6 +86,8 @@ DEFAULTS: dict[str, Any] = {
     # 0.3 s a hash, so a leaked users table is costly to crack. Not read from the environment;
     # the test suite alone swaps in a one-round hash, so that only its password tests pay.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # URLs per story sitemap file: the sitemaps.org protocol allows 50,000.
+    "SITEMAP_URLS": 50_000,
     # How long an emailed password-reset link works (it also dies once the password changes).
     "PASSWORD_RESET_SECONDS": 3600,
 }

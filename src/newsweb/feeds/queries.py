@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, Tool, Verdict
+from newsweb.models import Category, Persona, Story, Tool
 
 # Entries in a feed: enough for a reader who checks weekly, small enough to fetch often.
 FEED_LENGTH = 30
@@ -53,27 +53,51 @@ class SitemapStory:
 
 
 @dataclass(frozen=True)
-class SitemapContent:
-    """Everything the sitemap lists, as plain values."""
+class SitemapSections:
+    """The sitemap file of everything but stories: sections, tools, personas, digest weeks."""
 
-    stories: list[SitemapStory]
     tools: list[tuple[str, datetime]]
     personas: list[str]
-    # When each verdict was given and last changed: the digest weeks they fall in.
-    verdict_moments: list[datetime]
+    newest_story: datetime | None
+    first_week: datetime | None
 
 
-def sitemap_content() -> SitemapContent:
-    """Read the sitemap's stories, tools, personas and verdict dates: four statements."""
-    stories = [
+def sitemap_chunks(per_file: int) -> list[tuple[int, datetime]]:
+    """The story sitemap files there are, each with when its newest change happened.
+
+    File n holds the visible stories whose ids fall in [(n - 1) * per_file + 1, n * per_file],
+    so a file never holds more than `per_file` URLs and a story never moves between files.
+    One statement.
+    """
+    number = (Story.id - 1) // per_file + 1
+    rows = db.session.execute(
+        select(number.label("n"), func.max(Story.updated_at), func.max(Story.published_at))
+        .where(Story.visible())
+        .group_by("n")
+        .order_by("n")
+    )
+    return [
+        (int(n), max(moment for moment in (updated, published) if moment is not None))
+        for n, updated, published in rows
+    ]
+
+
+def sitemap_stories(number: int, per_file: int) -> list[SitemapStory]:
+    """The visible stories of story sitemap file `number`, in id order: one statement."""
+    first = (number - 1) * per_file + 1
+    return [
         SitemapStory(slug, published_at, updated_at)
         for slug, published_at, updated_at in db.session.execute(
             select(Story.slug, Story.published_at, Story.updated_at)
-            .where(Story.visible())
-            .order_by(Story.published_at.desc(), Story.id.desc())
+            .where(Story.visible(), Story.id.between(first, first + per_file - 1))
+            .order_by(Story.id)
         )
         if published_at is not None
     ]
+
+
+def sitemap_sections() -> SitemapSections:
+    """Tools, personas, the newest and oldest publication: three statements."""
     tools = [
         (slug, updated_at)
         for slug, updated_at in db.session.execute(
@@ -81,9 +105,7 @@ def sitemap_content() -> SitemapContent:
         )
     ]
     personas = list(db.session.scalars(select(Persona.slug).order_by(*Persona.panel_order())))
-    moments: list[datetime] = []
-    for created_at, updated_at in db.session.execute(
-        select(Verdict.created_at, Verdict.updated_at)
-    ):
-        moments.extend(moment for moment in (created_at, updated_at) if moment is not None)
-    return SitemapContent(stories, tools, personas, moments)
+    newest, oldest = db.session.execute(
+        select(func.max(Story.published_at), func.min(Story.published_at)).where(Story.visible())
+    ).one()
+    return SitemapSections(tools, personas, newest, oldest)

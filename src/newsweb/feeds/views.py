@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from newsweb import lookups
@@ -14,7 +14,9 @@ from newsweb.feeds import queries
 from newsweb.feeds.atom import SITE_NAME, Author, Entry, Feed, atom_response, tag_id
 from newsweb.markup import paragraphs, render_markdown
 from newsweb.models import Persona, Story, Take
+from newsweb.models.clock import utcnow
 from newsweb.panel.queries import takes_by
+from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render
 
 blueprint = Blueprint("feeds", __name__)
@@ -206,24 +208,54 @@ def digest() -> Response:
     )
 
 
-@blueprint.get("/sitemap.xml")
-def sitemap() -> Response:
-    """`/sitemap.xml`: the front page, every visible story, tools, personas, feeds, digest weeks."""
-    content = queries.sitemap_content()
-    current = this_week()
-    weeks: dict[IsoWeek, datetime] = {}
-    moments = [story.published_at for story in content.stories] + content.verdict_moments
-    for moment in moments:
-        week = IsoWeek.containing(moment)
-        if week <= current:
-            weeks[week] = max(moment, weeks.get(week, moment))
-    body = render_template(
-        "feeds/sitemap.xml",
-        content=content,
-        newest=max((story.last_modified for story in content.stories), default=None),
-        weeks=sorted(weeks.items(), reverse=True),
-    )
+def _xml(body: str) -> Response:
     return Response(body, content_type="application/xml; charset=utf-8")
+
+
+@blueprint.get("/sitemap.xml")
+@shared_cache
+def sitemap() -> Response:
+    """`/sitemap.xml`: the sitemap index (sitemaps.org): the sections file and the story files.
+
+    Story files hold at most SITEMAP_URLS stories each (50,000, the protocol's limit), so
+    the index stays small however large the archive grows. Like every shared page, each
+    file is rendered once per newsroom version and revalidated by its ETag without
+    rendering (web/page_cache.py).
+    """
+    chunks = queries.sitemap_chunks(current_app.config["SITEMAP_URLS"])
+    newest = max((changed for _, changed in chunks), default=None)
+    return _xml(render_template("feeds/sitemap_index.xml", chunks=chunks, newest=newest))
+
+
+@blueprint.get("/sitemaps/sections.xml")
+@shared_cache
+def sitemap_sections() -> Response:
+    """`/sitemaps/sections.xml`: the front page, tools, personas, /feeds and digest weeks."""
+    sections = queries.sitemap_sections()
+    weeks: list[tuple[IsoWeek, date]] = []
+    if sections.first_week is not None:
+        current, week = this_week(), IsoWeek.containing(sections.first_week)
+        while week <= current:
+            # A week's digest is complete when the week ends; this week's is still growing.
+            weeks.append((week, min(week.last_day, current.last_day, utcnow().date())))
+            week = week.following
+    body = render_template(
+        "feeds/sitemap_sections.xml", sections=sections, weeks=list(reversed(weeks))
+    )
+    return _xml(body)
+
+
+@blueprint.get("/sitemaps/stories-<id:number>.xml")
+@shared_cache
+def sitemap_stories(number: int) -> Response:
+    """`/sitemaps/stories-<n>.xml`: the visible stories of file n, each with its lastmod."""
+    per_file = current_app.config["SITEMAP_URLS"]
+    if number < 1:
+        abort(404)
+    stories = queries.sitemap_stories(number, per_file)
+    if not stories:
+        abort(404, description="There is no such sitemap file.")
+    return _xml(render_template("feeds/sitemap_stories.xml", stories=stories))
 
 
 @blueprint.get("/robots.txt")

@@ -325,7 +325,8 @@ def _personalized() -> Response | None:
     if found.page is None:
         return None
     html = personal.personalize(found.page.body.decode())
-    return None if html is None else Response(html, mimetype="text/html")
+    kind = {name.lower(): value for name, value in found.page.headers}.get("content-type")
+    return None if html is None else Response(html, content_type=kind or "text/html")
 
 
 # Headers that belong to one response, never to a stored copy.
@@ -365,10 +366,14 @@ def store(response: Response) -> Response:
     return response
 
 
+# What a shared view may answer with and be stored: pages, and the XML of sitemaps.
+STORABLE_TYPES = frozenset({"text/html", "application/xml"})
+
+
 def _storable(response: Response) -> bool:
     return (
         response.status_code == 200
-        and response.mimetype == "text/html"
+        and response.mimetype in STORABLE_TYPES
         and "Set-Cookie" not in response.headers
         and not g.get("personal")
         and not session.modified
