@@ -35,6 +35,8 @@ class Sink:
     messages: list[Received] = field(default_factory=list)
     # Set to make the server refuse every message with a 451 (a mail server in trouble).
     refusing: bool = False
+    # Connections greeted so far (each EHLO or HELO starts one): numbers, never reused.
+    opened: int = 0
 
     @property
     def connections(self) -> int:
@@ -45,13 +47,29 @@ class Sink:
         """The messages sent to `address`."""
         return [r.message for r in self.messages if address in r.recipients]
 
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        """Count a new connection's greeting, and answer it as aiosmtpd would."""
+        self.opened += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(
+        self, server: Any, session: Any, envelope: Any, hostname: str
+    ) -> str:
+        """Count a new connection's (old-style) greeting."""
+        self.opened += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """Keep the message (aiosmtpd calls this for each one)."""
         if self.refusing:
             return "451 Try again later"
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
-        self.messages.append(Received(list(envelope.rcpt_tos), message, id(session)))
+        self.messages.append(Received(list(envelope.rcpt_tos), message, self.opened))
         return "250 Message accepted"
 
 

@@ -69,6 +69,25 @@ def _reset_link(_app: Flask) -> str:
     return url_for("accounts.reset_password", token=reset_token(user or stand_in))
 
 
+@live_url("accounts.verify_email")
+def _verify_link(_app: Flask) -> str:
+    """A working verification link for the first account (a stale one when there is none)."""
+    from newsweb.accounts.verification import verification_token
+
+    user = db.session.scalars(select(User).order_by(User.id)).first()
+    stand_in = User(id=0, email="nobody@example.com", display_name="")
+    return url_for("accounts.verify_email", token=verification_token(user or stand_in))
+
+
+@live_url("digest.unsubscribe")
+def _unsubscribe_link(_app: Flask) -> str:
+    """A working unsubscribe link for the first account (one that fails when there is none)."""
+    from newsweb.digest.subscriptions import unsubscribe_token
+
+    user_id = db.session.scalar(select(User.id).order_by(User.id))
+    return url_for("digest.unsubscribe", token=unsubscribe_token(user_id or 0))
+
+
 # Query strings a route needs to show something (its URL has no arguments for them).
 SAMPLE_QUERIES = {"compare.choose": "a=mistral-ai&with=a"}
 

@@ -24,7 +24,7 @@ SIGN_IN_FORMS = {
 }
 PERSONAL = {"bookmarks.index", "bookmarks.sidebar", *SIGN_IN_FORMS}
 # Health checks are answered afresh every time.
-NEVER_STORED = {"health.healthz"}
+NEVER_STORED = {"health.healthz", "accounts.verify_email", "digest.unsubscribe"}
 # Query strings the URL map cannot know about.
 FILTERED_INDEX = ("news.index", "/?category=funding")
 EXPANDED_TAKE = ("news.take", f"/news/{STORY}/takes/the-skeptic?expanded=1")

@@ -20,6 +20,8 @@ OPEN_TO_ANONYMOUS = {
     "accounts.register",
     "accounts.forgot_password",
     "accounts.reset_password",
+    # Authorised by its signed token: mail clients post to it without a session (RFC 8058).
+    "digest.unsubscribe",
 }
 
 
