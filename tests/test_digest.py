@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from newsweb.digest.queries import DIGEST_LENGTH
 from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
 from newsweb.models import Category, Story, StoryStatus, Tool, Verdict
@@ -301,23 +302,26 @@ def test_digest_feed_has_one_entry_per_week(recent_app: Flask) -> None:
             assert entry.findtext(f"{ATOM}{name}"), name
 
 
-# The digest page: first week on record, stories, panelists, verdicts. Its feed: stories
-# of the last twelve weeks, their verdicts.
-DIGEST_STATEMENTS = {"/digest/2026-W02": 4, "/digest": 4, "/feeds/digest.atom": 2}
+# The digest page: first week on record, the most discussed stories, how many there were,
+# panelists, verdicts. Its feed: each of the last twelve weeks' newest stories, verdicts.
+DIGEST_STATEMENTS = {"/digest/2026-W02": 5, "/digest": 5, "/feeds/digest.atom": 2}
+# Stories each of them lists at most (a digest, not the week's archive).
+LISTED = {"/digest/2026-W02": 30, "/digest": 30, "/feeds/digest.atom": 10}
 
 
 @pytest.mark.parametrize("path", DIGEST_STATEMENTS)
 def test_digest_statement_count_does_not_grow_with_the_week(
     make_app: Callable[..., Flask], path: str
 ) -> None:
-    """The digest runs the same statements with 3 stories in the week as with 30."""
+    """The digest runs the same statements with 3 stories in the week as with 40, and lists a
+    bounded number of them."""
     app = make_app()
     now = utcnow()
     start = WEEK_TWO if path == "/digest/2026-W02" else IsoWeek.containing(now).starts_at
     with app.app_context():
         factories.newsroom(0)
     counts = []
-    for first, last in ((0, 3), (3, 30)):
+    for first, last in ((0, 3), (3, 40)):
         with app.app_context():
             personas = factories.panel_from_database()
             tools = list(db.session.scalars(select(Tool).order_by(Tool.id)))
@@ -334,6 +338,35 @@ def test_digest_statement_count_does_not_grow_with_the_week(
             db.session.commit()
         count, response = counted_get(app, path)
         assert response.status_code == 200
-        assert response.get_data(as_text=True).count("/news/story-0") == last
+        assert response.get_data(as_text=True).count("/news/story-0") == min(last, LISTED[path])
         counts.append(count)
     assert counts == [DIGEST_STATEMENTS[path]] * 2
+
+
+def test_the_digest_shows_the_most_discussed_first_and_says_how_many_it_leaves_out(
+    make_app: Callable[..., Flask],
+) -> None:
+    """With more stories than the digest lists, the ones with the most takes come first, and
+    the page says how many stories the week had."""
+    app = make_app()
+    with app.app_context():
+        factories.newsroom(0)
+        personas = factories.panel_from_database()
+        tools = list(db.session.scalars(select(Tool).order_by(Tool.id)))
+        categories = list(db.session.scalars(select(Category).order_by(Category.id)))
+        for number in range(DIGEST_LENGTH + 3):
+            made = factories.story(
+                f"Story {number:03d}",
+                tools[0],
+                categories[0],
+                personas,
+                published_at=WEEK_TWO + timedelta(minutes=number),
+            )
+            if number != 7:  # the one story every panelist took
+                made.takes = made.takes[:1]
+        db.session.commit()
+    html = app.test_client().get("/digest/2026-W02").get_data(as_text=True)
+    listed = re.findall(r'href="(/news/story-\d+)', html)
+    assert listed[0] == "/news/story-007"
+    assert len(dict.fromkeys(listed)) == DIGEST_LENGTH
+    assert f"The {DIGEST_LENGTH} most discussed of {DIGEST_LENGTH + 3}" in html

@@ -5,13 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
-from newsweb.models import Persona, Story, Tool, Verdict
+from newsweb.models import Persona, Story, Take, Tool, Verdict
 from newsweb.news.queries import panelists_by_story
+
+# Stories a week's digest shows (its most discussed): a digest, not the week's archive.
+DIGEST_LENGTH = 30
+# Stories each week's entry in the digest feed carries (its newest), so that no entry
+# grows with how much a week publishes.
+FEED_STORIES_PER_WEEK = 10
 
 
 @dataclass(frozen=True)
@@ -47,11 +53,18 @@ class WeekDigest:
 
 @dataclass(frozen=True)
 class DigestPage:
-    """What the digest page shows: the week, who took each story, and the first week on record."""
+    """What the digest page shows: the week (its most discussed stories), how many stories
+    it had in all, who took each story shown, and the first week on record."""
 
     digest: WeekDigest
     panelists: dict[int, list[Persona]]
     first_week: IsoWeek | None
+    story_count: int = 0
+
+    @property
+    def more_stories(self) -> int:
+        """How many of the week's stories the digest leaves out."""
+        return self.story_count - len(self.digest.stories)
 
 
 def verdict_changed_at(verdict: Verdict) -> datetime:
@@ -59,14 +72,48 @@ def verdict_changed_at(verdict: Verdict) -> datetime:
     return max(verdict.created_at, verdict.updated_at or verdict.created_at)
 
 
-def _stories_between(start: datetime, end: datetime) -> list[Story]:
-    """Visible stories published in [start, end), newest first, with tool and category."""
+def _in_span(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    return Story.visible(), Story.published_at >= start, Story.published_at < end
+
+
+def _newest_each_week(first: IsoWeek, weeks: int, limit: int) -> list[Story]:
+    """The newest `limit` visible stories of each of `weeks` weeks from `first`, in one
+    statement: one short backward walk along ix_stories_listing per week, joined by UNION
+    ALL, so the cost follows the number of weeks, never how much each published."""
+    newest = []
+    week = first
+    for _ in range(weeks):
+        newest.append(
+            select(Story.id)
+            .where(*_in_span(week.starts_at, week.ends_at))
+            .order_by(Story.published_at.desc(), Story.id.desc())
+            .limit(limit)
+            .subquery()
+        )
+        week = week.following
+    chosen = union_all(*(select(each.c.id) for each in newest)).subquery()
+    return list(
+        db.session.scalars(
+            select(Story)
+            .join(chosen, chosen.c.id == Story.id)
+            .options(joinedload(Story.tool), joinedload(Story.category))
+            .order_by(Story.published_at.desc(), Story.id.desc())
+        )
+    )
+
+
+def _most_discussed(start: datetime, end: datetime, limit: int) -> list[Story]:
+    """The `limit` visible stories of [start, end) the panel took most often, newest first
+    among equals, with tool and category. Counts the span's takes only: the cost follows
+    how much a week publishes, never the size of the archive."""
+    takes = select(func.count(Take.id)).where(Take.story_id == Story.id).scalar_subquery()
     return list(
         db.session.scalars(
             select(Story)
             .options(joinedload(Story.tool), joinedload(Story.category))
-            .where(Story.visible(), Story.published_at >= start, Story.published_at < end)
-            .order_by(Story.published_at.desc(), Story.id.desc())
+            .where(*_in_span(start, end))
+            .order_by(takes.desc(), Story.published_at.desc(), Story.id.desc())
+            .limit(limit)
         )
     )
 
@@ -102,29 +149,32 @@ def first_week_on_record() -> IsoWeek | None:
     return IsoWeek.containing(min(moments)) if moments else None
 
 
-def digest_page(week: IsoWeek) -> DigestPage:
-    """Everything the digest page for `week` shows, in four statements whatever the data.
+def digest_page(week: IsoWeek, limit: int = DIGEST_LENGTH) -> DigestPage:
+    """Everything the digest page for `week` shows, in five statements whatever the data.
 
-    The first week on record, the week's stories (tool and category joined), who took
-    each story, and the week's verdicts (tool and persona joined).
+    The first week on record, the week's `limit` most discussed stories (tool and category
+    joined) and how many it had, who took each story shown, and the week's verdicts.
     """
     first_week = first_week_on_record()
-    stories = _stories_between(week.starts_at, week.ends_at)
+    stories = _most_discussed(week.starts_at, week.ends_at, limit)
+    count = db.session.scalar(
+        select(func.count(Story.id)).where(*_in_span(week.starts_at, week.ends_at))
+    )
     verdicts = _verdicts_between(week.starts_at, week.ends_at)
     panelists = panelists_by_story([story.id for story in stories])
-    return DigestPage(WeekDigest(week, stories, verdicts), panelists, first_week)
+    return DigestPage(WeekDigest(week, stories, verdicts), panelists, first_week, count or 0)
 
 
 def recent_digests(last: IsoWeek, weeks: int) -> list[WeekDigest]:
     """The `weeks` weeks up to and including `last` that had anything, newest first.
 
-    Two statements, however many weeks: every story and every verdict in the span,
-    then shared out week by week.
+    Two statements, however many weeks: each week's newest FEED_STORIES_PER_WEEK stories and
+    every verdict in the span, then shared out week by week.
     """
     first = last
     for _ in range(weeks - 1):
         first = first.previous
-    stories = _stories_between(first.starts_at, last.ends_at)
+    stories = _newest_each_week(first, weeks, FEED_STORIES_PER_WEEK)
     verdicts = _verdicts_between(first.starts_at, last.ends_at)
     by_week: dict[IsoWeek, WeekDigest] = {}
     week = last

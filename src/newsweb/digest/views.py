@@ -19,6 +19,8 @@ def _render_week(week: IsoWeek) -> str:
     return render(
         "digest/show.html",
         digest=page.digest,
+        story_count=page.story_count,
+        more_stories=page.more_stories,
         panelists=page.panelists,
         is_current=week == current,
         previous_week=week.previous if earlier else None,
