@@ -19,6 +19,7 @@ from types import TracebackType
 
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import generate_password_hash
 
 from newsweb.config import database_url_from
@@ -89,15 +90,21 @@ class Scratch:
         return self.server.set(database=name).render_as_string(hide_password=False)
 
     def _run_on_server(self, statements: list[str]) -> None:
-        """Run statements outside a transaction (CREATE/DROP DATABASE) on the URL's database."""
+        """Run statements outside a transaction (CREATE/DROP DATABASE) on the URL's database,
+        or on the server's `postgres` database when that one does not exist."""
         assert self.server is not None
-        engine = create_engine(self.server, isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                for statement in statements:
-                    connection.execute(text(statement))
-        finally:
-            engine.dispose()
+        for server in (self.server, self.server.set(database="postgres")):
+            engine = create_engine(server, isolation_level="AUTOCOMMIT")
+            try:
+                with engine.connect() as connection:
+                    for statement in statements:
+                        connection.execute(text(statement))
+                return
+            except OperationalError as error:
+                failure = error
+            finally:
+                engine.dispose()
+        raise SystemExit(f"cannot reach the PostgreSQL server: {failure.orig}")
 
     def __enter__(self) -> Scratch:
         return self
