@@ -6,6 +6,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+# A matching take's link under its story: "The Skeptic’s take".
+TAKE_LINK = re.compile("\N{RIGHT SINGLE QUOTATION MARK}s take$")
+
 
 def test_results_appear_as_you_type_without_a_page_load(page: Page, live_server: str) -> None:
     """Typing fills the results in place, pushes the query into the URL, keeps the page."""
@@ -18,15 +21,16 @@ def test_results_appear_as_you_type_without_a_page_load(page: Page, live_server:
     expect(page).to_have_url(re.compile(r"/search\?q=funding"))
     assert page.evaluate("window.__marker") == 7
     page.get_by_label("Show").select_option("take")
-    expect(results.get_by_text(re.compile(r"s take ·"))).not_to_have_count(0)
+    expect(results.get_by_role("list", name="Matching takes").first).to_be_visible()
+    expect(results.get_by_role("link", name=TAKE_LINK)).not_to_have_count(0)
     expect(page).to_have_url(re.compile(r"kind=take"))
     assert page.evaluate("window.__marker") == 7
 
 
 def test_a_result_leads_to_the_story_with_the_take_open(page: Page, live_server: str) -> None:
-    """A take result opens its story with that take expanded."""
+    """A matching take, listed under its story, opens the story with that take expanded."""
     page.goto(live_server + "/search?q=funding&kind=take")
-    first = page.locator(".search-hit h2 a").first
+    first = page.get_by_role("link", name=TAKE_LINK).first
     first.click()
     expect(page).to_have_url(re.compile(r"/news/.+#take-"))
     card = page.locator("#" + page.url.split("#", 1)[1])
