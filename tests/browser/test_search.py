@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-# A matching take's link under its story: "The Skeptic’s take".
+# A matching take's link under its story ("The Skeptic", a curly apostrophe, "s take").
 TAKE_LINK = re.compile("\N{RIGHT SINGLE QUOTATION MARK}s take$")
 
 
