@@ -55,9 +55,7 @@ class Sink:
         session.host_name = hostname
         return responses
 
-    async def handle_HELO(
-        self, server: Any, session: Any, envelope: Any, hostname: str
-    ) -> str:
+    async def handle_HELO(self, server: Any, session: Any, envelope: Any, hostname: str) -> str:
         """Count a new connection's (old-style) greeting."""
         self.opened += 1
         session.host_name = hostname
