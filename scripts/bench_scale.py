@@ -20,8 +20,8 @@ What it does, in order:
    where it is a member's page (scaletool/routes.py). A route it has no request for
    stops the run, naming it.
 3. Times each request ``--runs`` times (default 20) through the Flask test client on a
-   fresh app per newsroom, with the page cache emptied before every request, counting
-   SQL statements (scaletool/timing.py).
+   fresh app per newsroom, the two newsrooms taking turns run by run, with the page cache
+   emptied before every request, counting SQL statements (scaletool/timing.py).
 4. Prints one table: p50 and p95 at both sizes, the ratio of the p50s, the statement
    counts, the response sizes; every row over 1.3x, with a changed statement count or a
    failed answer is flagged with ``!``; then a one-line verdict.

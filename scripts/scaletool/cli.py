@@ -13,8 +13,8 @@ from pathlib import Path
 from scaletool.databases import Scratch, member_password_hash, prepare_demo
 from scaletool.generator import Sizes, generate, settle
 from scaletool.report import rows_of, table, verdict
-from scaletool.routes import PageRequest, Samples, page_requests
-from scaletool.timing import Measurement, build_app, close_app, measure
+from scaletool.routes import Samples, page_requests
+from scaletool.timing import Measurement, Newsroom, build_app, close_app, measure
 
 
 def size_label(stories: int) -> str:
@@ -54,21 +54,25 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def time_newsroom(
-    url: str, label: str, samples: Samples | None, arguments: argparse.Namespace, outbox: Path
-) -> tuple[Samples, list[PageRequest], dict[str, Measurement]]:
-    """Time every request on a fresh app over `url` (samples read from it when None given)."""
-    app = build_app(url, outbox)
+def time_newsrooms(
+    urls: list[str], arguments: argparse.Namespace, outbox: Path
+) -> list[dict[str, Measurement]]:
+    """Time every request on a fresh app per newsroom (samples read from the first, the
+    demo), the newsrooms taking turns; each newsroom's figures by request, in order."""
+    apps = [build_app(url, outbox) for url in urls]
     try:
-        samples = samples or Samples.from_demo(app)
-        requests = page_requests(app, samples, arguments.only)
-        if not requests:
-            raise SystemExit(f"no page's name contains {arguments.only!r}")
-        say(f"Timing {len(requests)} requests on the {label} newsroom, {arguments.runs} runs each")
-        results = measure(app, requests, arguments.runs, say)
+        samples = Samples.from_demo(apps[0])
+        requests = [page_requests(app, samples, arguments.only) for app in apps]
+        names = [request.name for request in requests[0]]
+        # By name: a token a route needs is signed afresh for each app.
+        if any([request.name for request in mine] != names for mine in requests):
+            raise SystemExit("the newsrooms would be sent different requests")
+        newsrooms = [Newsroom(app, mine) for app, mine in zip(apps, requests, strict=True)]
+        say(f"Timing {len(names)} requests, {arguments.runs} runs each (demo vs large, p50)")
+        return measure(newsrooms, names, arguments.runs, say)
     finally:
-        close_app(app)
-    return samples, requests, results
+        for app in apps:
+            close_app(app)
 
 
 def check_routes(url: str, arguments: argparse.Namespace, outbox: Path) -> None:
@@ -110,15 +114,7 @@ def run(arguments: argparse.Namespace) -> None:
             f"{made.takes:,} takes, {made.members:,} members, {made.bookmarks:,} bookmarks "
             f"(on top of the demo)"
         )
-        samples, small_requests, small = time_newsroom(
-            scratch.demo.url, "demo", None, arguments, outbox
-        )
-        _, large_requests, large = time_newsroom(
-            scratch.large.url, label, samples, arguments, outbox
-        )
-        # By name: a token a route needs is signed afresh for each app.
-        if [r.name for r in small_requests] != [r.name for r in large_requests]:
-            raise SystemExit("the two newsrooms were sent different requests")
+        small, large = time_newsrooms([scratch.demo.url, scratch.large.url], arguments, outbox)
         rows = rows_of(small, large)
         title = (
             f"\n{scratch.dialect}: demo vs {label} ({made.stories:,} generated stories), "

@@ -127,38 +127,61 @@ def percentile(timings: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+class Newsroom:
+    """One app under test with its two clients: a signed-in member and a cookie-less reader."""
+
+    def __init__(self, app: Flask, requests: list[PageRequest]) -> None:
+        self.app = app
+        self.requests = {request.name: request for request in requests}
+        self.member = sign_in(app) if any(r.member for r in requests) else None
+        # Anonymous readers hold no cookie (the front door answers them); /login would set one.
+        self.anonymous = app.test_client(use_cookies=False)
+
+    def get(self, name: str) -> tuple[float, int, int, int]:
+        """GET the request `name` with an empty page cache: milliseconds, SQL statements,
+        response bytes, status."""
+        request = self.requests[name]
+        client = self.member if request.member else self.anonymous
+        assert client is not None
+        empty_page_cache(self.app)
+        with counting_statements(self.app) as statements:
+            started = time.perf_counter()
+            response = client.get(request.path, headers=request.headers)
+            body = response.get_data()
+            elapsed = (time.perf_counter() - started) * 1000
+        return elapsed, len(statements), len(body), response.status_code
+
+
 def measure(
-    app: Flask,
-    requests: list[PageRequest],
+    newsrooms: list[Newsroom],
+    names: list[str],
     runs: int,
     progress: Callable[[str], None] = lambda _line: None,
-) -> dict[str, Measurement]:
-    """Time each request `runs` times (after one untimed warm-up that compiles templates and
-    fills connection pools), each with an empty page cache; count its statements."""
-    member = sign_in(app) if any(request.member for request in requests) else None
-    # Anonymous readers hold no cookie (the front door answers them); /login would set one.
-    anonymous = app.test_client(use_cookies=False)
-    results: dict[str, Measurement] = {}
-    for request in requests:
-        client = member if request.member else anonymous
-        assert client is not None
-        empty_page_cache(app)
-        client.get(request.path, headers=request.headers)
-        timings: list[float] = []
+) -> list[dict[str, Measurement]]:
+    """Time each request `runs` times in every newsroom (after one untimed warm-up that
+    compiles templates and fills connection pools), each with an empty page cache.
+
+    The newsrooms take turns run by run, so a busy moment on the machine lands on both
+    rather than on whichever was being timed then. Statements, bytes and status are the
+    last run's."""
+    results: list[dict[str, Measurement]] = [{} for _ in newsrooms]
+    for name in names:
+        for newsroom in newsrooms:
+            newsroom.get(name)
+        timings: list[list[float]] = [[] for _ in newsrooms]
+        last: list[tuple[float, int, int, int]] = []
         for _ in range(runs):
-            empty_page_cache(app)
-            with counting_statements(app) as statements:
-                started = time.perf_counter()
-                response = client.get(request.path, headers=request.headers)
-                body = response.get_data()
-                timings.append((time.perf_counter() - started) * 1000)
-        results[request.name] = Measurement(
-            p50_ms=statistics.median(timings),
-            p95_ms=percentile(timings, 0.95),
-            statements=len(statements),
-            size=len(body),
-            status=response.status_code,
-        )
-        figures = results[request.name]
-        progress(f"  {request.name}: {figures.p50_ms:.1f} ms, {figures.status}")
+            last = [newsroom.get(name) for newsroom in newsrooms]
+            for mine, (elapsed, *_rest) in zip(timings, last, strict=True):
+                mine.append(elapsed)
+        for result, mine, (_, statements, size, status) in zip(results, timings, last, strict=True):
+            result[name] = Measurement(
+                p50_ms=statistics.median(mine),
+                p95_ms=percentile(mine, 0.95),
+                statements=statements,
+                size=size,
+                status=status,
+            )
+        medians = " vs ".join(f"{result[name].p50_ms:.1f}" for result in results)
+        progress(f"  {name}: {medians} ms")
     return results
