@@ -31,7 +31,7 @@ from scaletool.routes import (
     page_requests,
     timed_endpoints,
 )
-from scaletool.timing import Measurement, Newsroom, measure
+from scaletool.timing import Measurement, TimedApp, measure
 
 SMALL = Sizes(stories=200, members=30, bookmarks=500)
 STORY_LINK = re.compile(r'href="/news/([a-z0-9-]+)"')
@@ -137,7 +137,7 @@ def test_an_unknown_route_stops_the_run_naming_it(demo_app: Flask) -> None:
 def test_measure_renders_every_run(demo_app: Flask) -> None:
     """With the page cache emptied before each request the page is rendered, not served
     stored: its statement count is the page's own, every run."""
-    newsroom = Newsroom(demo_app, [PageRequest("/", "/", "news.index")])
+    newsroom = TimedApp(demo_app, [PageRequest("/", "/", "news.index")])
     figures = measure([newsroom], ["/"], runs=2)[0]["/"]
     assert figures.status == 200
     assert figures.statements > 1  # a stored page costs one read of the version

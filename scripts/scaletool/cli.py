@@ -14,7 +14,7 @@ from scaletool.databases import Scratch, member_password_hash, prepare_demo
 from scaletool.generator import Sizes, generate, settle
 from scaletool.report import rows_of, table, verdict
 from scaletool.routes import Samples, page_requests
-from scaletool.timing import Measurement, Newsroom, build_app, close_app, measure
+from scaletool.timing import Measurement, TimedApp, build_app, close_app, measure
 
 
 def size_label(stories: int) -> str:
@@ -67,7 +67,7 @@ def time_newsrooms(
         # By name: a token a route needs is signed afresh for each app.
         if any([request.name for request in mine] != names for mine in requests):
             raise SystemExit("the newsrooms would be sent different requests")
-        newsrooms = [Newsroom(app, mine) for app, mine in zip(apps, requests, strict=True)]
+        newsrooms = [TimedApp(app, mine) for app, mine in zip(apps, requests, strict=True)]
         say(f"Timing {len(names)} requests, {arguments.runs} runs each (demo vs large, p50)")
         return measure(newsrooms, names, arguments.runs, say)
     finally:

@@ -127,7 +127,7 @@ def percentile(timings: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-class Newsroom:
+class TimedApp:
     """One app under test with its two clients: a signed-in member and a cookie-less reader."""
 
     def __init__(self, app: Flask, requests: list[PageRequest]) -> None:
@@ -153,7 +153,7 @@ class Newsroom:
 
 
 def measure(
-    newsrooms: list[Newsroom],
+    newsrooms: list[TimedApp],
     names: list[str],
     runs: int,
     progress: Callable[[str], None] = lambda _line: None,
