@@ -6,6 +6,7 @@ receives as a mail server would.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -35,6 +36,8 @@ class Sink:
     messages: list[Received] = field(default_factory=list)
     # Set to make the server refuse every message with a 451 (a mail server in trouble).
     refusing: bool = False
+    # Seconds to take over each message (a slow server, to stop a sender part way through).
+    delay: float = 0.0
     # Connections greeted so far (each EHLO or HELO starts one): numbers, never reused.
     opened: int = 0
 
@@ -63,6 +66,8 @@ class Sink:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """Keep the message (aiosmtpd calls this for each one)."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refusing:
             return "451 Try again later"
         message = message_from_bytes(envelope.content, policy=policy.default)
