@@ -94,6 +94,11 @@ def test_generator_writes_what_it_says(
         assert statuses == [StoryStatus.PUBLISHED]
         moved = connection.execute(text("SELECT generation FROM newsroom_state")).scalar_one()
         assert moved == generation + 1
+        kept = set(connection.execute(text("SELECT id, published_takes FROM personas")).all())
+        counted_takes = connection.execute(
+            select(Take.persona_id, func.count()).group_by(Take.persona_id)
+        ).all()
+        assert kept == {(persona, int(n)) for persona, n in counted_takes}
         generated = set(connection.scalars(select(Story.slug).order_by(Story.id).offset(18)))
         if engine.dialect.name == "sqlite":
             assert count("search_index") == count(Story) + count(Take) + count("tools")

@@ -6,8 +6,9 @@ about CHUNK rows per statement and one transaction per chunk; no ORM object per 
 frequencies, as scripts/bench_search.py does: common words match many stories, rare ones
 few. The search index stays in step by the database's own means (SQLite's triggers fill
 the FTS5 table as rows arrive; PostgreSQL's generated tsvector columns are computed on
-insert), and the newsroom's version (`newsroom_state`, the one denormalised row readers'
-pages depend on) is moved once at the end, as a committed content change would.
+insert), and the newsroom's version (`newsroom_state`, which readers' pages depend on) is
+moved once at the end, as a committed content change would, and the panel's take counts
+(`personas.published_takes`) recounted, as the app does when takes change.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from newsweb.models import (
     User,
 )
 from newsweb.models.clock import utcnow
+from newsweb.panel.counts import RECOUNT
 
 CHUNK = 5_000
 YEARS = 3
@@ -209,6 +211,8 @@ def generate(url: str, sizes: Sizes, password_hash: str, *, seed: int = 1) -> Ge
         )
         with engine.begin() as connection:
             _move_version(connection, now)
+            # The panel's take counts are kept by a session hook too (panel/counts.py).
+            connection.execute(RECOUNT)
         _finish(engine)
     finally:
         engine.dispose()
