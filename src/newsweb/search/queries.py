@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -147,8 +148,22 @@ def _grouped(rows: list[Any]) -> list[tuple[float, list[Any]]]:
     for row in rows:
         key = ("tool", row["item_id"]) if row["kind"] == "tool" else ("story", row["story_id"])
         results.setdefault(key, []).append(row)
-    ranked = [(max(float(row["rank"]) for row in members), members) for members in results.values()]
-    return sorted(ranked, key=lambda pair: pair[0], reverse=True)
+    ranked = [(_standing(members), members) for members in results.values()]
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    return [(standing[0], members) for standing, members in ranked]
+
+
+def _standing(members: list[Any]) -> tuple[float, float]:
+    """How a result ranks: its best match, then how recent its story is (tools: not at all)."""
+    dates = [row["published_at"] for row in members if row["published_at"] is not None]
+    newest = max(dates, default=None)
+    recency = _as_datetime(newest).timestamp() if newest is not None else 0.0
+    return max(float(row["rank"]) for row in members), recency
+
+
+def _as_datetime(value: Any) -> datetime:
+    # SQLite hands a raw SQL query's timestamps over as text.
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _result(members: list[Any], snippets: dict[tuple[str, int], str]) -> Hit:
@@ -205,11 +220,14 @@ def _story_filters(*, typed: bool) -> str:
 
 _STORY_FILTERS = _story_filters(typed=False)
 _TYPED_STORY_FILTERS = _story_filters(typed=True)
-_STORY_COLUMNS = """st.id AS story_id, st.title AS title, st.slug AS slug, st.slug AS story_slug,
-    NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name, c.name AS category_name"""
-_TAKE_COLUMNS = """st.id AS story_id, st.title AS title, p.slug AS slug, st.slug AS story_slug,
-    p.slug AS persona_slug, p.name AS persona_name, t.name AS tool_name, c.name AS category_name"""
-_TOOL_COLUMNS = """CAST(NULL AS INTEGER) AS story_id, t.name AS title, t.slug AS slug,
+_STORY_COLUMNS = """st.id AS story_id, st.published_at AS published_at, st.title AS title,
+    st.slug AS slug, st.slug AS story_slug, NULL AS persona_slug, NULL AS persona_name,
+    t.name AS tool_name, c.name AS category_name"""
+_TAKE_COLUMNS = """st.id AS story_id, st.published_at AS published_at, st.title AS title,
+    p.slug AS slug, st.slug AS story_slug, p.slug AS persona_slug, p.name AS persona_name,
+    t.name AS tool_name, c.name AS category_name"""
+_TOOL_COLUMNS = """CAST(NULL AS INTEGER) AS story_id, CAST(NULL AS TIMESTAMP) AS published_at,
+    t.name AS title, t.slug AS slug,
     NULL AS story_slug, NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name,
     c.name AS category_name"""
 _STORY_JOINS = "JOIN tools t ON t.id = st.tool_id JOIN categories c ON c.id = st.category_id"
@@ -222,7 +240,14 @@ _TAKE_JOINS = (
 # arm walks the index newest first (ORDER BY rowid DESC, which FTS5 does without sorting)
 # and stops at :candidates: bm25() is computed only for the rows it returns.
 _MATCH = "search_index MATCH :terms"
-_BM25 = "-bm25(search_index, 4.0, 1.0) AS rank"
+# bm25() needs how many rows hold each word, which FTS5 counts over the word's whole index
+# entry: for a word in nearly every row that is most of the search's time. The candidates
+# are ranked instead by where the words matched: the title (highlight() marks it, reading
+# only the row's own text) above the body; then the newer first.
+_BM25 = (
+    "CASE WHEN instr(highlight(search_index, 0, char(2), char(3)), char(2)) > 0"
+    " THEN 2.0 ELSE 1.0 END AS rank"
+)
 _NEWEST = "ORDER BY search_index.rowid DESC LIMIT :candidates"
 _SQLITE = {
     "story": f"""
