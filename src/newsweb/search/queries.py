@@ -249,22 +249,29 @@ _BM25 = (
     " THEN 2.0 ELSE 1.0 END AS rank"
 )
 _NEWEST = "ORDER BY search_index.rowid DESC LIMIT :candidates"
+# Stories, takes and tools share the index's rowids, but their ids do not run alike (four
+# takes to a story): each arm starts its backward walk at its own kind's newest rowid, or
+# the story arm would first step over every take newer than the newest story.
+_LAST_ROWID = "(SELECT coalesce(max(id), 0) * 4 + 3 FROM {table})"
 _SQLITE = {
     "story": f"""
         SELECT 'story' AS kind, st.id AS item_id, {_BM25}, {_STORY_COLUMNS}
         FROM search_index JOIN stories st ON st.id = search_index.rowid / 4 {_STORY_JOINS}
         WHERE {_MATCH} AND search_index.rowid % 4 = {schema.STORY}
+          AND search_index.rowid <= {_LAST_ROWID.format(table="stories")}
           AND :persona IS NULL AND {_STORY_FILTERS} {_NEWEST}""",
     "take": f"""
         SELECT 'take' AS kind, tk.id AS item_id, {_BM25}, {_TAKE_COLUMNS}
         FROM search_index JOIN takes tk ON tk.id = search_index.rowid / 4 {_TAKE_JOINS}
         WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TAKE}
+          AND search_index.rowid <= {_LAST_ROWID.format(table="takes")}
           AND (:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS} {_NEWEST}""",
     "tool": f"""
         SELECT 'tool' AS kind, t.id AS item_id, {_BM25}, {_TOOL_COLUMNS}
         FROM search_index JOIN tools t ON t.id = search_index.rowid / 4
         JOIN categories c ON c.id = t.category_id
         WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TOOL}
+          AND search_index.rowid <= {_LAST_ROWID.format(table="tools")}
           AND (:category_id IS NULL OR t.category_id = :category_id)
           AND (:tool IS NULL OR t.slug = :tool) {_NEWEST}""",
 }
