@@ -20,8 +20,10 @@ OPEN_TO_ANONYMOUS = {
     "accounts.register",
     "accounts.forgot_password",
     "accounts.reset_password",
-    # Authorised by its signed token: mail clients post to it without a session (RFC 8058).
+    # Authorised by their signed tokens: mail clients post to the first without a session
+    # (RFC 8058); the second confirms the address its link names.
     "digest.unsubscribe",
+    "accounts.verify_email",
 }
 
 

@@ -72,15 +72,19 @@ def test_registration_mails_a_link_that_verifies_the_address(
     assert "send the link again" in account
 
     path = verify_path(messages[0])
-    response = client.get(path)
+    opened = client.get(path)  # a GET only asks (mail scanners open links too)
+    assert opened.status_code == 200
+    assert "Confirm nina@example.com" in opened.get_data(as_text=True)
+    assert not verified(mail_app, "nina@example.com")
+    response = client.post(path)
     assert response.status_code == 200
     assert "nina@example.com is verified" in response.get_data(as_text=True)
     assert response.cache_control.no_store
     assert verified(mail_app, "nina@example.com")
     assert "Verified." in client.get("/account").get_data(as_text=True)
 
-    # Opened again (or by anyone else, with no cookie set): nothing changes, and it says so.
-    again = mail_app.test_client().get(path)
+    # Confirmed again (or by anyone else, with no cookie set): nothing changes, it says so.
+    again = mail_app.test_client().post(path)
     assert again.status_code == 200
     assert "nina@example.com was already verified" in again.get_data(as_text=True)
     assert "Set-Cookie" not in again.headers
@@ -136,9 +140,12 @@ def test_bad_expired_and_stale_links_are_400_pages(
         wrong_shape: "not one we sent",
     }
     for token, words in cases.items():
-        response = client.get(f"/account/verify/{token}")
-        assert response.status_code == 400, token
-        assert words in response.get_data(as_text=True), token
+        for response in (
+            client.get(f"/account/verify/{token}"),
+            client.post(f"/account/verify/{token}"),
+        ):
+            assert response.status_code == 400, token
+            assert words in response.get_data(as_text=True), token
     assert not verified(mail_app, "mia@example.com")
 
 
@@ -151,7 +158,7 @@ def test_send_the_link_again(mail_app: Flask, smtp_server: SinkServer) -> None:
     response = client.post("/account/verify", data={"csrf_token": token})
     assert response.status_code == 303
     (message,) = smtp_server.sink.to("mia@example.com")
-    client.get(verify_path(message))
+    client.post(verify_path(message))
     assert verified(mail_app, "mia@example.com")
     # Once verified, asking again sends nothing.
     client.post("/account/verify", data={"csrf_token": token})
@@ -188,7 +195,7 @@ def test_a_new_address_is_unverified_gets_a_link_and_the_old_one_is_told(
     token = csrf_token_in(client.get("/account").get_data(as_text=True))
     client.post("/account/verify", data={"csrf_token": token})
     (first_link,) = smtp_server.sink.to("mia@example.com")
-    client.get(verify_path(first_link))
+    client.post(verify_path(first_link))
     assert verified(mail_app, "mia@example.com")
 
     status, _ = change_email(client, "  Mia.New@Example.COM ")
@@ -205,8 +212,8 @@ def test_a_new_address_is_unverified_gets_a_link_and_the_old_one_is_told(
     assert "Not verified yet" in client.get("/account").get_data(as_text=True)
 
     # The link sent to the old address is stale now; the new one works.
-    assert client.get(verify_path(first_link)).status_code == 400
-    assert client.get(verify_path(link)).status_code == 200
+    assert client.post(verify_path(first_link)).status_code == 400
+    assert client.post(verify_path(link)).status_code == 200
     assert verified(mail_app, "mia.new@example.com")
 
 

@@ -12,7 +12,7 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
@@ -20,7 +20,7 @@ from newsweb import mail
 from newsweb.access import login_required, signed_in_user
 from newsweb.accounts.forms import EmailChangeForm, ResendVerificationForm
 from newsweb.accounts.views import _account_page, _failed, blueprint
-from newsweb.extensions import db, limiter
+from newsweb.extensions import csrf, db, limiter
 from newsweb.forms import INVALID
 from newsweb.models import User
 from newsweb.models.clock import utcnow
@@ -114,15 +114,19 @@ def _claims(token: str) -> dict[str, Any]:
     return claims
 
 
-@blueprint.get("/account/verify/<token>")
+@blueprint.route("/account/verify/<token>", methods=["GET", "POST"])
+@csrf.exempt  # type: ignore[untyped-decorator]  # the signed token is the authority here
 @uncached
 def verify_email(token: str) -> str:
-    """`/account/verify/<token>`: mark the address the emailed link names as verified.
+    """`/account/verify/<token>`: confirm the address the emailed link names.
 
-    Renders accounts/verified.html, which says so; opening it again changes nothing. A
-    forged or expired link, or one for an address the account no longer has, is a 400
-    page saying what to do. (No flash message: it would set a cookie on a page anyone
-    holding the link may open.)
+    Opening the link (GET) changes nothing, as no GET may: it shows the address and a
+    button; the button (POST) marks it verified and says so. Mail scanners that open links
+    verify no one. Confirming again changes nothing. A forged or expired link, or one for
+    an address the account no longer has, is a 400 page saying what to do. The POST needs
+    no CSRF token (nor a session): only the holder of the signed link can send it, and
+    all it can do is confirm that link's address. No flash message either: it would set a
+    cookie on a page anyone holding the link may open.
     """
     claims = _claims(token)
     user = db.session.get(User, claims["user"])
@@ -134,10 +138,11 @@ def verify_email(token: str) -> str:
             "account page.",
         )
     already = user.email_verified_at is not None
-    if not already:
+    if not already and request.method == "POST":
         user.email_verified_at = utcnow()
         db.session.commit()
-    return render("accounts/verified.html", email=user.email, already=already)
+        return render("accounts/verified.html", email=user.email, already=False, asked=False)
+    return render("accounts/verified.html", email=user.email, already=already, asked=not already)
 
 
 @blueprint.post("/account/verify")
