@@ -25,7 +25,7 @@ from wtforms.validators import Email, InputRequired, Length
 from newsweb import mail
 from newsweb.accounts.forms import EMAIL_LENGTH
 from newsweb.accounts.passwords import MAX_LENGTH, password_problem
-from newsweb.accounts.views import _failed, _start_session, blueprint
+from newsweb.accounts.views import GUESS_LIMIT, _failed, blueprint, replace_password
 from newsweb.extensions import db, limiter
 from newsweb.forms import INVALID, Form
 from newsweb.models import User
@@ -36,8 +36,6 @@ from newsweb.web.rendering import render
 SALT = "newsweb.password-reset"
 # Requests per address, whoever sends them: enough for a lost message, too few to flood.
 PER_ACCOUNT = "3 per hour"
-# Checks of a new password through a link, per client: as for every password check.
-PER_CLIENT = "5 per minute;20 per hour"
 
 
 class ForgotPasswordForm(Form):
@@ -109,7 +107,7 @@ def _requested_address() -> str:
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])
 @personal
-@limiter.limit(PER_CLIENT, methods=["POST"])
+@limiter.limit(GUESS_LIMIT, methods=["POST"])
 @limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=_requested_address)
 def forgot_password() -> Response | tuple[str, int] | str:
     """`/password/forgot`: email a reset link to the address, if it has an account.
@@ -146,7 +144,7 @@ def _send_quietly(app: Flask, message: EmailMessage) -> None:
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @personal
-@limiter.limit(PER_CLIENT, methods=["POST"], deduct_when=_failed)
+@limiter.limit(GUESS_LIMIT, methods=["POST"], deduct_when=_failed)
 def reset_password(token: str) -> Response | tuple[str, int]:
     """`/password/reset/<token>`: set a new password with an emailed link, then sign in.
 
@@ -163,10 +161,7 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         ):
             form.password.errors.append(problem)
         else:
-            user.set_password(form.password.data)
-            user.end_sessions()
-            db.session.commit()
-            _start_session(user)
+            replace_password(user, form.password.data)
             flash("Your password is changed, and you are signed in.", "success")
             return redirect(url_for("news.index"), code=303)
     status = INVALID if form.is_submitted() else 200

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from newsweb import mail
 from newsweb.access import login_required, signed_in_user
 from newsweb.accounts.forms import EmailChangeForm, ResendVerificationForm
-from newsweb.accounts.views import _account_page, _failed, blueprint
+from newsweb.accounts.views import GUESS_LIMIT, _account_page, _failed, blueprint
 from newsweb.extensions import csrf, db, limiter
 from newsweb.forms import INVALID
 from newsweb.models import User
@@ -165,7 +165,7 @@ def resend_verification() -> Response | tuple[str, int]:
 
 @blueprint.post("/account/email")
 @login_required
-@limiter.limit("5 per minute;20 per hour", deduct_when=_failed)
+@limiter.limit(GUESS_LIMIT, deduct_when=_failed)
 def change_email() -> Response | tuple[str, int]:
     """`POST /account/email`: change the address, proving the password.
 

@@ -31,6 +31,9 @@ from newsweb.web.rendering import render
 blueprint = Blueprint("accounts", __name__)
 blueprint.record_once(menu.register)
 
+# Every check of a password (sign-in, change, deletion, reset, change of address) is limited
+# to this many per client.
+GUESS_LIMIT = "5 per minute;20 per hour"
 # Answered for a wrong password and an unknown email alike, so neither gives anything away.
 SIGN_IN_FAILED = "That email and password do not match an account."
 # Validation errors answer 422 with the form and everything typed (see README).
@@ -45,6 +48,14 @@ def _start_session(user: User, *, remember: bool = False) -> None:
     """Sign `user` in on a fresh session (nothing from before sign-in carries over)."""
     session.clear()
     login_user(user, remember=remember)
+
+
+def replace_password(user: User, password: str) -> None:
+    """Store `user`'s new password, sign out every other session, and keep this one."""
+    user.set_password(password)
+    user.end_sessions()
+    db.session.commit()
+    _start_session(user)
 
 
 def _finish(form: LoginForm | RegisterForm, user: User) -> Response:
@@ -88,7 +99,7 @@ def register() -> Response | tuple[str, int] | str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @personal
-@limiter.limit("5 per minute;20 per hour", methods=["POST"], deduct_when=_failed)
+@limiter.limit(GUESS_LIMIT, methods=["POST"], deduct_when=_failed)
 def login() -> Response | tuple[str, int] | str:
     """`/login`: sign in with email and password; failed attempts are throttled per address."""
     form = LoginForm(next=request.args.get("next"), bookmark=request.args.get("bookmark"))
@@ -158,7 +169,7 @@ def account() -> Response | tuple[str, int]:
 
 @blueprint.post("/account/password")
 @login_required
-@limiter.limit("5 per minute;20 per hour", deduct_when=_failed)
+@limiter.limit(GUESS_LIMIT, deduct_when=_failed)
 def change_password() -> Response | tuple[str, int]:
     """`POST /account/password`: change the password; every other session ends."""
     form = PasswordForm()
@@ -171,10 +182,7 @@ def change_password() -> Response | tuple[str, int]:
         ):
             form.new_password.errors.append(problem)
         else:
-            user.set_password(form.new_password.data)
-            user.end_sessions()
-            db.session.commit()
-            _start_session(user)
+            replace_password(user, form.new_password.data)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"), code=303)
     return _account_page(password_form=form, status=INVALID)
@@ -182,7 +190,7 @@ def change_password() -> Response | tuple[str, int]:
 
 @blueprint.post("/account/delete")
 @login_required
-@limiter.limit("5 per minute;20 per hour", deduct_when=_failed)
+@limiter.limit(GUESS_LIMIT, deduct_when=_failed)
 def delete_account() -> Response | tuple[str, int]:
     """`POST /account/delete`: delete the account and its bookmarks, after the password."""
     form = DeleteAccountForm()
