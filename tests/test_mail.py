@@ -6,6 +6,7 @@ import logging
 import smtplib
 from collections.abc import Callable
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,18 @@ from flask import Flask
 
 from newsweb import mail
 from tests.mailsink import SinkServer
+
+
+def reset_message(*, to: str, subject: str, name: str) -> EmailMessage:
+    """A message from the password-reset templates, with a fixed link (in a request context)."""
+    return mail.compose(
+        to=to,
+        subject=subject,
+        template="password_reset",
+        name=name,
+        link="https://news.example/x",
+        minutes=60,
+    )
 
 
 @pytest.mark.parametrize(
@@ -79,13 +92,10 @@ def test_a_message_is_multipart_with_every_header(app: Flask) -> None:
 def test_no_field_can_add_a_header(app: Flask, injected: str) -> None:
     """A name or subject with line breaks stays one header: no Bcc, Cc or X- header appears."""
     with app.test_request_context():
-        message = mail.compose(
+        message = reset_message(
             to=mail.address("reader@example.com", injected),
             subject=f"Hello {injected}",
-            template="password_reset",
             name=injected,
-            link="https://news.example/x",
-            minutes=60,
         )
     raw = bytes(message)
     parsed = message_from_bytes(raw, policy=policy.default)
@@ -101,14 +111,7 @@ def test_without_mail_url_messages_land_in_the_outbox(
 ) -> None:
     """A developer's `make run`: each message an .eml file, its path in the log."""
     with app.test_request_context(), caplog.at_level(logging.INFO):
-        message = mail.compose(
-            to="reader@example.com",
-            subject="Outbox test",
-            template="password_reset",
-            name="",
-            link="https://news.example/x",
-            minutes=60,
-        )
+        message = reset_message(to="reader@example.com", subject="Outbox test", name="")
         mail.deliver(message)
     files = list(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
     assert len(files) == 1
@@ -124,16 +127,7 @@ def test_a_batch_goes_over_one_smtp_connection(
     app = make_app(MAIL_URL=smtp_server.url, MAIL_FROM="newsweb <news@newsweb.test>")
     with app.test_request_context(), mail.sending() as send:
         for n in range(3):
-            send(
-                mail.compose(
-                    to=f"reader{n}@example.com",
-                    subject=f"Batch {n}",
-                    template="password_reset",
-                    name="",
-                    link="https://news.example/x",
-                    minutes=60,
-                )
-            )
+            send(reset_message(to=f"reader{n}@example.com", subject=f"Batch {n}", name=""))
     assert [r.recipients for r in smtp_server.sink.messages] == [
         [f"reader{n}@example.com"] for n in range(3)
     ]
@@ -147,14 +141,5 @@ def test_a_refusing_server_is_an_error_not_a_silent_loss(
     """The server answers 451: sending raises for the caller to handle, nothing is delivered."""
     smtp_server.sink.refusing = True
     with mail_app.test_request_context(), pytest.raises(smtplib.SMTPDataError):
-        mail.deliver(
-            mail.compose(
-                to="reader@example.com",
-                subject="x",
-                template="password_reset",
-                name="",
-                link="https://news.example/x",
-                minutes=60,
-            )
-        )
+        mail.deliver(reset_message(to="reader@example.com", subject="x", name=""))
     assert smtp_server.sink.messages == []
