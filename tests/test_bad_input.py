@@ -626,7 +626,7 @@ def run_each(cases: list[tuple[str, Callable[[], None]]]) -> None:
 
 @dataclass
 class RenderedForm:
-    """A form (or an element with `hx-post`) as a browser would submit it."""
+    """A form (or an element with `data-hx-post`) as a browser would submit it."""
 
     method: str
     action: str
@@ -665,8 +665,8 @@ class FormCollector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Open a form, or add an input, option, button or textarea to the open one."""
         attr = {name: value or "" for name, value in attrs}
-        if "hx-post" in attr and tag != "form" and attr.get("name"):
-            hx = RenderedForm("POST", attr["hx-post"])
+        if "data-hx-post" in attr and tag != "form" and attr.get("name"):
+            hx = RenderedForm("POST", attr["data-hx-post"])
             hx.add(attr["name"], plausible(attr.get("type", "text"), attr.get("value", "")))
             self.forms.append(hx)
         if tag == "form":

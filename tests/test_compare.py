@@ -191,7 +191,7 @@ def test_tool_page_has_a_plain_compare_form(compare_client: FlaskClient) -> None
     assert re.search(r'<input id="compare-with" type="search" name="with"', section)
     assert '<label for="compare-with">Compare Mistral AI with</label>' in section
     assert '<button type="submit"' in section
-    assert 'hx-get="/compare"' in section
+    assert 'data-hx-get="/compare"' in section
     assert re.search(r'id="compare-results"[^>]*aria-live="polite"', section)
 
 

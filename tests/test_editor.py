@@ -374,7 +374,7 @@ def test_preview_renders_sanitized_markdown_as_a_fragment(editor: Auth) -> None:
     )
     html = response.get_data(as_text=True)
     assert "<html" not in html
-    assert '<div class="prose" hx-disable><h3>Hello</h3>' in html
+    assert '<div class="prose" data-hx-disable><h3>Hello</h3>' in html
     assert "<strong>bold</strong>" in html
     assert "<script>" not in html
 

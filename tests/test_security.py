@@ -234,7 +234,7 @@ def test_markdown_is_sanitized_inside_an_hx_disable_container(demo_client: Flask
     html = demo_client.get(
         "/news/general-atlantic-leads-1-1b-series-c-in-mistral-ai-at-8b-valuation"
     ).get_data(as_text=True)
-    body = html.split('class="prose story__body" hx-disable>', 1)[1].split("</div>", 1)[0]
+    body = html.split('class="prose story__body" data-hx-disable>', 1)[1].split("</div>", 1)[0]
     assert unsafe_markup(body) == []
 
 

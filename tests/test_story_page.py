@@ -165,7 +165,7 @@ def test_more_stories_about_the_same_tool(story_client: FlaskClient) -> None:
 def test_bookmarks_sidebar_loads_after_the_page(story_client: FlaskClient) -> None:
     """The sidebar starts as "Loading bookmarks..." and names where htmx loads it from."""
     html = story_client.get("/news/story-002").get_data(as_text=True)
-    assert 'hx-get="/bookmarks/sidebar" hx-trigger="load, bookmarks-changed from:body"' in html
+    assert 'data-hx-get="/bookmarks/sidebar" data-hx-trigger="load, bookmarks-changed from:body"' in html
     assert "Loading bookmarks..." in html
     sidebar = story_client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
     assert "<html" not in sidebar
@@ -221,7 +221,7 @@ def test_story_body_is_sanitized(app: Flask) -> None:
         factories.story("Evil", factories.tool("Mistral AI", funding), funding, personas, body=body)
         db.session.commit()
     html = app.test_client().get("/news/evil").get_data(as_text=True)
-    article = html.split('class="prose story__body" hx-disable>', 1)[1].split("</div>", 1)[0]
+    article = html.split('class="prose story__body" data-hx-disable>', 1)[1].split("</div>", 1)[0]
     assert unsafe_markup(article) == []
     assert '<a href="https://ok.example" rel="noopener noreferrer nofollow">ok</a>' in article
     assert "&lt;script&gt;" in article

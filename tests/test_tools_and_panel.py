@@ -173,8 +173,8 @@ def test_category_menu_keeps_each_pages_own_links(
     links = [attrs for tag, attrs in elements(menu.group(1)) if tag == "a"]
     assert [link["href"] for link in links[:2]] == [all_href, funding_href]
     for link in links:
-        assert link["hx-get"] == link["href"]
-        assert (link["hx-target"], link["hx-swap"], link["hx-push-url"]) == (
+        assert link["data-hx-get"] == link["href"]
+        assert (link["data-hx-target"], link["data-hx-swap"], link["data-hx-push-url"]) == (
             target,
             "outerHTML",
             "true",

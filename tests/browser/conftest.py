@@ -76,7 +76,7 @@ def forgive_failed_load(console_errors: list[str], url: str, *, status: int) -> 
         console_errors.remove(error)
 
 
-# htmx logs a request it cancelled on purpose as an error: `hx-sync="this:replace"` drops
+# htmx logs a request it cancelled on purpose as an error: `data-hx-sync="this:replace"` drops
 # a search still in flight when the reader types on (which a busy machine makes likely).
 # A failed request still shows as htmx:responseError, htmx:sendError or htmx:swapError.
 CANCELLED_ON_PURPOSE = ("htmx:sendAbort", "htmx:afterRequest")
