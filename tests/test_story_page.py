@@ -165,7 +165,8 @@ def test_more_stories_about_the_same_tool(story_client: FlaskClient) -> None:
 def test_bookmarks_sidebar_loads_after_the_page(story_client: FlaskClient) -> None:
     """The sidebar starts as "Loading bookmarks..." and names where htmx loads it from."""
     html = story_client.get("/news/story-002").get_data(as_text=True)
-    assert 'data-hx-get="/bookmarks/sidebar" data-hx-trigger="load, bookmarks-changed from:body"' in html
+    trigger = 'data-hx-trigger="load, bookmarks-changed from:body"'
+    assert f'data-hx-get="/bookmarks/sidebar" {trigger}' in html
     assert "Loading bookmarks..." in html
     sidebar = story_client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
     assert "<html" not in sidebar
