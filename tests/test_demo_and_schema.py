@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import Column, Connection, func, select, text
+from sqlalchemy.schema import CreateIndex
 
 from newsweb import create_app
 from newsweb.demo.cli import read_content
@@ -17,6 +19,15 @@ from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
 from newsweb.search.schema import is_search_object
 from tests.conftest import settings
+
+
+def expression_indexes(connection: Connection) -> dict[str, str]:
+    """The SQL that made each index of the database whose columns include an expression."""
+    # A plain index's SQL has one parenthesis, around its columns; an expression adds more.
+    rows = connection.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%(%(%'")
+    )
+    return {str(name): str(sql) for name, sql in rows.tuples()}
 
 
 def counts() -> dict[str, int]:
@@ -71,10 +82,14 @@ def test_demo_load_if_empty_leaves_content_alone(runner: FlaskCliRunner, app: Fl
     assert "already has content" in result.output
 
 
+# SQLAlchemy cannot reflect an index on an expression; the test reads those from SQLite.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None:
     """Upgrading an empty SQLite database to head gives exactly the models' schema.
 
-    (Plus the full-text index, which raw DDL owns: see newsweb.search.schema.)
+    (Plus the full-text index, which raw DDL owns: see newsweb.search.schema.) Indexes on
+    expressions, which reflection skips, are compared as the SQL that creates them.
     """
     app = create_app(settings(f"sqlite:///{tmp_path / 'migrated.sqlite3'}"))
     with app.app_context():
@@ -85,6 +100,12 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None
                 opts={"include_name": lambda name, kind, _: not is_search_object(name, kind)},
             )
             assert compare_metadata(context, db.metadata) == []
+            assert expression_indexes(connection) == {
+                index.name: str(CreateIndex(index).compile(connection))
+                for table in db.metadata.tables.values()
+                for index in table.indexes
+                if any(not isinstance(part, Column) for part in index.expressions)
+            }
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, literal, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
@@ -62,23 +62,42 @@ class SitemapSections:
     first_week: datetime | None
 
 
+def _file_less_one(per_file: int) -> ColumnElement[int]:
+    """Which story sitemap file a story is in, less one: the expression the sitemap indexes
+    are built on (models.content.SITEMAP_FILE), written the same way for `per_file`."""
+    less_one = (Story.id - literal_column("1")).self_group()
+    return less_one.op("/")(literal_column(str(int(per_file))))
+
+
 def sitemap_chunks(per_file: int) -> list[tuple[int, datetime]]:
     """The story sitemap files there are, each with when its newest change happened.
 
     File n holds the visible stories whose ids fall in [(n - 1) * per_file + 1, n * per_file],
     so a file never holds more than `per_file` URLs and a story never moves between files.
-    One statement.
+    One statement: it counts the files from the largest id, then asks each for its newest
+    publication and its newest edit, two short seeks along ix_stories_sitemap_published and
+    ix_stories_sitemap_updated, so the cost follows the number of files, not of stories.
     """
-    number = (Story.id - 1) // per_file + 1
-    rows = db.session.execute(
-        select(number.label("n"), func.max(Story.updated_at), func.max(Story.published_at))
-        .where(Story.visible())
-        .group_by("n")
-        .order_by("n")
+    file = _file_less_one(per_file)
+    largest = select(func.max(Story.id) - literal_column("1")).scalar_subquery()
+    files = select(literal(0).label("n")).cte("files", recursive=True)
+    files = files.union_all(
+        select(files.c.n + 1).where(files.c.n < largest.op("/")(literal_column(str(per_file))))
     )
+    in_file = (file == files.c.n, Story.visible())
+    published = select(func.max(Story.published_at)).where(*in_file).scalar_subquery()
+    edited = (
+        select(Story.updated_at)
+        .where(*in_file)
+        .order_by(Story.updated_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(files.c.n, published, edited).order_by(files.c.n))
     return [
-        (int(n), max(moment for moment in (updated, published) if moment is not None))
-        for n, updated, published in rows
+        (int(n) + 1, max(published, updated))
+        for n, published, updated in rows
+        if published is not None and updated is not None
     ]
 
 
@@ -105,7 +124,12 @@ def sitemap_sections() -> SitemapSections:
         )
     ]
     personas = list(db.session.scalars(select(Persona.slug).order_by(*Persona.panel_order())))
+    # Two scalar subqueries, not one select of both: each is then one seek along
+    # ix_stories_listing, where min() and max() together would read every visible story.
     newest, oldest = db.session.execute(
-        select(func.max(Story.published_at), func.min(Story.published_at)).where(Story.visible())
+        select(
+            select(func.max(Story.published_at)).where(Story.visible()).scalar_subquery(),
+            select(func.min(Story.published_at)).where(Story.visible()).scalar_subquery(),
+        )
     ).one()
     return SitemapSections(tools, personas, newest, oldest)

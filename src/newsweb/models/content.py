@@ -18,15 +18,21 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from newsweb.config import SITEMAP_FILE_URLS
 from newsweb.extensions import Base
 from newsweb.models.clock import utcnow
 
 # A take longer than this shows a teaser of about TEASER_LENGTH and a "Read more" control.
 LONG_TAKE_LENGTH = 420
 TEASER_LENGTH = 260
+# Which story sitemap file a story is in, less one: file n holds ids (n-1)*size+1 to n*size.
+# SQL text, parenthesized as PostgreSQL wants an index expression; feeds/queries.py writes
+# the same expression for its queries, which both databases match to these indexes.
+SITEMAP_FILE = f"((id - 1) / {SITEMAP_FILE_URLS})"
 
 
 class Category(Base):
@@ -117,6 +123,12 @@ class Story(Base):
         Index("ix_stories_listing", "status", "published_at", "id"),
         Index("ix_stories_tool_listing", "tool_id", "status", "published_at", "id"),
         Index("ix_stories_category_listing", "category_id", "status", "published_at", "id"),
+        # The sitemap index's lastmod of each story file (feeds/queries.py): a file's newest
+        # publication and newest edit, each one short seek whatever the archive's size.
+        Index("ix_stories_sitemap_published", text(SITEMAP_FILE), "status", "published_at"),
+        Index(
+            "ix_stories_sitemap_updated", text(SITEMAP_FILE), "status", "updated_at", "published_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
