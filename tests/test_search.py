@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Take, Tool
@@ -221,11 +221,50 @@ def test_a_story_matching_itself_and_in_takes_ranks_once_by_its_best(search_app:
     assert html.count(">Lab funded by new investors</a>") == 1
 
 
-def test_only_the_newest_candidates_are_ranked(
+def test_only_a_bounded_set_of_the_newest_matches_is_ranked(
     search_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Search ranks a bounded set, the newest matches: with room for one, the newest story."""
-    monkeypatch.setattr(queries, "CANDIDATES", 1)
-    assert hits(search_app.test_client(), q="funded", kind="story") == [
-        ("story", "Markup in the body")
-    ]
+    """Search ranks a bounded set of the newest matches. PostgreSQL ranks the newest
+    CANDIDATES of each kind: with room for one, the newest story. SQLite walks the newest
+    title matches and the newest matches anywhere apart: with room for one result, the
+    newest story with the word in its title, though a newer one has it in its body."""
+    with search_app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
+        monkeypatch.setattr(queries, "CANDIDATES", 1)
+    else:
+        monkeypatch.setattr(queries, "MAX_RESULTS", 1)
+    expected = "Markup in the body" if postgres else "Lab funded by new investors"
+    assert hits(search_app.test_client(), q="funded", kind="story") == [("story", expected)]
+
+
+def test_optimize_merges_the_index_and_search_finds_the_same(search_app: Flask) -> None:
+    """`flask search optimize` after stories written one transaction each: SQLite's index
+    ends in fewer pieces, a second run finds nothing left, and every search answers as
+    before. PostgreSQL says it has nothing to do."""
+    with search_app.app_context():
+        for _ in range(12):
+            factories.more_stories(1)
+        postgres = db.engine.dialect.name == "postgresql"
+        pieces = (
+            0
+            if postgres
+            else db.session.scalar(text("SELECT count(*) FROM search_index_data")) or 0
+        )
+        db.session.remove()
+    client = search_app.test_client()
+    before = [hits(client, q=word) for word in ("funded", "says", "story", "anthropic")]
+    runner = search_app.test_cli_runner()
+    first = runner.invoke(args=["search", "optimize"])
+    assert first.exit_code == 0, first.output
+    if postgres:
+        assert "Nothing to do" in first.output
+    else:
+        assert re.search(r"Merged the search index in [1-9]\d* steps", first.output)
+        again = runner.invoke(args=["search", "optimize"])
+        assert "in 0 steps" in again.output
+        with search_app.app_context():
+            merged = db.session.scalar(text("SELECT count(*) FROM search_index_data")) or 0
+        assert merged < pieces
+    after = [hits(client, q=word) for word in ("funded", "says", "story", "anthropic")]
+    assert after == before

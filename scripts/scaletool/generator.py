@@ -39,6 +39,7 @@ from newsweb.models import (
 )
 from newsweb.models.clock import utcnow
 from newsweb.panel.counts import RECOUNT
+from newsweb.search.schema import merge_search_index_step
 
 CHUNK = 5_000
 YEARS = 3
@@ -306,13 +307,18 @@ def _finish(engine: Engine) -> None:
 
 
 def settle(url: str) -> None:
-    """PostgreSQL: vacuum and gather the planner's statistics, as autovacuum soon would after
-    a load (done to both newsrooms alike). SQLite gathers none unless asked, so neither does
-    this: the app does not ask."""
+    """The upkeep a running newsroom gets, done to both newsrooms alike after the load.
+
+    PostgreSQL: vacuum and gather the planner's statistics, as autovacuum soon would.
+    SQLite: merge the search index as the nightly `flask search optimize` does (README,
+    Deploying); SQLite gathers no planner statistics unless asked, and the app does not ask.
+    """
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
-        if engine.dialect.name == "postgresql":
-            with engine.connect() as connection:
+        with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
                 connection.execute(text("VACUUM ANALYZE"))
+            while merge_search_index_step(connection):
+                pass
     finally:
         engine.dispose()

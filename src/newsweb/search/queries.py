@@ -19,9 +19,14 @@ from newsweb.search import schema
 KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools"}
 MAX_WORDS = 12
 MAX_RESULTS = 30
-# How many of the newest matching items of each kind are ranked: enough for the best 30
-# results, few enough that no word, however common, makes search slow.
+# PostgreSQL: how many of the newest matching items of each kind are ranked: enough for the
+# best 30 results, few enough that no word, however common, makes search slow.
 CANDIDATES = 300
+# SQLite ranks by where the words are (every word in the title first), then by how new:
+# the newest MAX_RESULTS stories and tools with the words in their title, the newest
+# MAX_RESULTS matching anywhere, and enough of the newest matching takes to cover
+# MAX_RESULTS stories (a story has at most one take per panelist) hold the best results.
+TAKES_PER_STORY = 4
 # Markers around matched words: control characters no stored text can contain (the
 # forms refuse them), so the snippet can be escaped first and highlighted after.
 START, STOP = "\x02", "\x03"
@@ -105,12 +110,12 @@ def highlight(snippet: str) -> Markup:
 def search(query: SearchQuery) -> list[Hit]:
     """The best matches for `query`, best first, at most MAX_RESULTS, visible content only.
 
-    Two statements whatever the number of matches. The first takes, for each kind, the
-    newest CANDIDATES matching items (the search index walked newest first and cut there,
-    so a word that matches nearly everything costs no more than a rarer one), ranks only
-    those, and brings what the page shows; a story found by several of its takes is one
-    result, ranked by its best match, with the takes beneath it. The second makes
-    snippets for the few rows shown.
+    Two statements whatever the number of matches. The first takes, for each kind, a
+    bounded set of the newest matching items (the search index walked newest first and cut
+    there, so a word that matches nearly everything costs no more than a rarer one; see
+    _SQLITE and _POSTGRES), ranks only those, and brings what the page shows; a story found
+    by several of its takes is one result, ranked by its best match, with the takes beneath
+    it. The second makes snippets for the few rows shown.
     """
     if not query.words:
         return []
@@ -124,10 +129,18 @@ def search(query: SearchQuery) -> list[Hit]:
         "tool": query.tool,
         "persona": query.persona,
         "candidates": CANDIDATES,
+        "shown": MAX_RESULTS,
+        "takes": MAX_RESULTS * TAKES_PER_STORY,
+        "title_terms": f"title : ({terms})",
     }
     ranking, snippets = (_POSTGRES, _POSTGRES_SNIPPETS) if postgres else (_SQLITE, _SQLITE_SNIPPETS)
     kinds = [query.kind] if query.kind else list(KINDS)
-    selects = [ranking[kind] for kind in kinds if not (query.persona and kind == "tool")]
+    selects = [
+        select
+        for kind in kinds
+        if not (query.persona and kind == "tool")
+        for select in ranking[kind]
+    ]
     if not selects:
         return []
     statement = " UNION ALL ".join(
@@ -137,7 +150,7 @@ def search(query: SearchQuery) -> list[Hit]:
     groups = _grouped(rows)[:MAX_RESULTS]
     if not groups:
         return []
-    found = _snippets(snippets, params["terms"], [row for _, members in groups for row in members])
+    found = _shown_text(snippets, params, [members for _, members in groups])
     return [_result(members, found) for _, members in groups]
 
 
@@ -166,43 +179,54 @@ def _as_datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def _result(members: list[Any], snippets: dict[tuple[str, int], str]) -> Hit:
+@dataclass(frozen=True)
+class ShownText:
+    """What the shown results quote: each story's or tool's snippet by (kind, id), and each
+    shown story's matching takes, in panel order."""
+
+    snippets: dict[tuple[str, int], str]
+    takes: dict[int, list[TakeHit]]
+
+
+def _result(members: list[Any], found: ShownText) -> Hit:
     """One result from its rows: the story's or tool's own match, then its matching takes."""
     first = members[0]
     own = next((row for row in members if row["kind"] != "take"), None)
-    takes = sorted(
-        (row for row in members if row["kind"] == "take"), key=lambda r: -float(r["rank"])
-    )
+    snippet = found.snippets.get((own["kind"], own["item_id"]), "") if own else ""
     return Hit(
         kind="tool" if first["kind"] == "tool" else "story",
         title=first["title"],
         slug=first["story_slug"] if first["kind"] == "take" else first["slug"],
         rank=max(float(row["rank"]) for row in members),
-        snippet=highlight(snippets.get((own["kind"], own["item_id"]), "")) if own else Markup(),
+        snippet=highlight(snippet) if own else Markup(),
         tool_name=first["tool_name"],
         category_name=first["category_name"],
         matched_itself=own is not None,
-        takes=[
-            TakeHit(
-                persona_slug=row["persona_slug"],
-                persona_name=row["persona_name"],
-                snippet=highlight(snippets.get(("take", row["item_id"]), "")),
-            )
-            for row in takes
-        ],
+        takes=found.takes.get(first["story_id"], []) if first["kind"] != "tool" else [],
     )
 
 
-def _snippets(sql: str, terms: str, rows: list[Any]) -> dict[tuple[str, int], str]:
-    """Snippets for the shown rows only, keyed by (kind, id), in one statement."""
-    ids = {kind: [r["item_id"] for r in rows if r["kind"] == kind] or [0] for kind in KINDS}
+def _shown_text(sql: str, params: dict[str, Any], shown: list[list[Any]]) -> ShownText:
+    """In one statement: snippets for the shown stories and tools, and every take of a
+    shown story that matches (whether or not it was among the ranked rows), so each story
+    lists all its matching takes beneath it."""
+    stories = [rows[0]["story_id"] for rows in shown if rows[0]["kind"] != "tool"]
+    tools = [row["item_id"] for rows in shown for row in rows if row["kind"] == "tool"]
     statement = text(sql).bindparams(
-        bindparam("stories", ids["story"], expanding=True),
-        bindparam("takes", ids["take"], expanding=True),
-        bindparam("tools", ids["tool"], expanding=True),
+        bindparam("stories", stories or [0], expanding=True),
+        bindparam("tools", tools or [0], expanding=True),
     )
-    result = db.session.execute(statement, {"terms": terms})
-    return {(kind, item_id): snippet or "" for kind, item_id, snippet in result}
+    found = ShownText({}, {})
+    values = {"terms": params["terms"], "persona": params["persona"]}
+    for kind, item_id, snippet, story_id, persona_slug, persona_name in db.session.execute(
+        statement, values
+    ):
+        if kind == "take":
+            take = TakeHit(persona_slug, persona_name, highlight(snippet or ""))
+            found.takes.setdefault(story_id, []).append(take)
+        else:
+            found.snippets[(kind, item_id)] = snippet or ""
+    return found
 
 
 def _story_filters(*, typed: bool) -> str:
@@ -238,68 +262,104 @@ _TAKE_JOINS = (
 # SQLite: the index row of item `id` has rowid id * 4 + kind (see schema.py), so an item's
 # id is rowid / 4 (integer division): written that way the join uses the primary key. Each
 # arm walks the index newest first (ORDER BY rowid DESC, which FTS5 does without sorting)
-# and stops at :candidates: bm25() is computed only for the rows it returns.
-_MATCH = "search_index MATCH :terms"
-# bm25() needs how many rows hold each word, which FTS5 counts over the word's whole index
-# entry: for a word in nearly every row that is most of the search's time. The candidates
-# are ranked instead by where the words matched: the title (highlight() marks it, reading
-# only the row's own text) above the body; then the newer first.
-_BM25 = (
-    "CASE WHEN instr(highlight(search_index, 0, char(2), char(3)), char(2)) > 0"
-    " THEN 2.0 ELSE 1.0 END AS rank"
-)
-_NEWEST = "ORDER BY search_index.rowid DESC LIMIT :candidates"
+# and stops at its limit, so a word in nearly every row costs no more than a rare one.
+# Ranking needs no rank function (bm25() counts each word over its whole index entry, most
+# of a common word's time): a row's rank is 2 in the arm that matches every word in the
+# title, 1 in the arm that matches anywhere; a result keeps its best.
+_NEWEST = "ORDER BY search_index.rowid DESC LIMIT"
 # Stories, takes and tools share the index's rowids, but their ids do not run alike (four
 # takes to a story): each arm starts its backward walk at its own kind's newest rowid, or
 # the story arm would first step over every take newer than the newest story.
 _LAST_ROWID = "(SELECT coalesce(max(id), 0) * 4 + 3 FROM {table})"
+
+
+def _sqlite_arm(kind: str, *, in_title: bool, limit: str) -> str:
+    """One arm of SQLite's ranking: the newest `limit` visible items of `kind` matching every
+    word (in the title alone when `in_title`), ranked 2 for a title match, else 1."""
+    table, code, columns, joins, filters = {
+        "story": (
+            "stories st",
+            schema.STORY,
+            _STORY_COLUMNS,
+            _STORY_JOINS,
+            f":persona IS NULL AND {_STORY_FILTERS}",
+        ),
+        "take": (
+            "takes tk",
+            schema.TAKE,
+            _TAKE_COLUMNS,
+            _TAKE_JOINS,
+            f"(:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS}",
+        ),
+        "tool": (
+            "tools t",
+            schema.TOOL,
+            _TOOL_COLUMNS,
+            "JOIN categories c ON c.id = t.category_id",
+            "(:category_id IS NULL OR t.category_id = :category_id)"
+            " AND (:tool IS NULL OR t.slug = :tool)",
+        ),
+    }[kind]
+    alias = table.split()[1]
+    terms = ":title_terms" if in_title else ":terms"
+    return f"""
+        SELECT '{kind}' AS kind, {alias}.id AS item_id, {2.0 if in_title else 1.0} AS rank,
+               {columns}
+        FROM search_index JOIN {table} ON {alias}.id = search_index.rowid / 4 {joins}
+        WHERE search_index MATCH {terms} AND search_index.rowid % 4 = {code}
+          AND search_index.rowid <= {_LAST_ROWID.format(table=table.split()[0])}
+          AND {filters} {_NEWEST} {limit}"""
+
+
 _SQLITE = {
-    "story": f"""
-        SELECT 'story' AS kind, st.id AS item_id, {_BM25}, {_STORY_COLUMNS}
-        FROM search_index JOIN stories st ON st.id = search_index.rowid / 4 {_STORY_JOINS}
-        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.STORY}
-          AND search_index.rowid <= {_LAST_ROWID.format(table="stories")}
-          AND :persona IS NULL AND {_STORY_FILTERS} {_NEWEST}""",
-    "take": f"""
-        SELECT 'take' AS kind, tk.id AS item_id, {_BM25}, {_TAKE_COLUMNS}
-        FROM search_index JOIN takes tk ON tk.id = search_index.rowid / 4 {_TAKE_JOINS}
-        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TAKE}
-          AND search_index.rowid <= {_LAST_ROWID.format(table="takes")}
-          AND (:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS} {_NEWEST}""",
-    "tool": f"""
-        SELECT 'tool' AS kind, t.id AS item_id, {_BM25}, {_TOOL_COLUMNS}
-        FROM search_index JOIN tools t ON t.id = search_index.rowid / 4
-        JOIN categories c ON c.id = t.category_id
-        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.TOOL}
-          AND search_index.rowid <= {_LAST_ROWID.format(table="tools")}
-          AND (:category_id IS NULL OR t.category_id = :category_id)
-          AND (:tool IS NULL OR t.slug = :tool) {_NEWEST}""",
+    "story": [
+        _sqlite_arm("story", in_title=True, limit=":shown"),
+        _sqlite_arm("story", in_title=False, limit=":shown"),
+    ],
+    "take": [_sqlite_arm("take", in_title=False, limit=":takes")],
+    "tool": [
+        _sqlite_arm("tool", in_title=True, limit=":shown"),
+        _sqlite_arm("tool", in_title=False, limit=":shown"),
+    ],
 }
+# Snippets for the shown stories and tools, and the shown stories' matching takes with
+# their panelists (in panel order), in one walk of the index by rowid.
 _SQLITE_SNIPPETS = f"""
     SELECT CASE search_index.rowid % 4 WHEN {schema.STORY} THEN 'story'
                 WHEN {schema.TAKE} THEN 'take' ELSE 'tool' END,
            search_index.rowid / 4,
-           snippet(search_index, 1, char(2), char(3), '…', 24)
+           snippet(search_index, 1, char(2), char(3), '…', 24),
+           tk.story_id, p.slug, p.name
     FROM search_index
-    WHERE {_MATCH} AND search_index.rowid IN (
+    LEFT JOIN takes tk ON search_index.rowid % 4 = {schema.TAKE}
+                      AND tk.id = search_index.rowid / 4
+    LEFT JOIN personas p ON p.id = tk.persona_id
+    WHERE search_index MATCH :terms AND search_index.rowid IN (
         SELECT id * 4 + {schema.STORY} FROM stories WHERE id IN :stories
-        UNION ALL SELECT id * 4 + {schema.TAKE} FROM takes WHERE id IN :takes
-        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools)"""
+        UNION ALL SELECT id * 4 + {schema.TAKE} FROM takes
+                  WHERE story_id IN :stories
+                    AND (:persona IS NULL OR persona_id IN (
+                        SELECT id FROM personas WHERE slug = :persona))
+        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools)
+    ORDER BY p.position, p.id"""
 
 _TSQUERY = "plainto_tsquery('english', :terms)"
 # PostgreSQL: each arm picks the newest :candidates matches by id (the planner walks the
 # primary key backwards for a common word and stops, or reads the GIN index for a rare
 # one), and only then ranks them: ts_rank_cd runs for those rows alone.
 _POSTGRES = {
-    "story": f"""
+    "story": [
+        f"""
         SELECT 'story' AS kind, st.id AS item_id,
                ts_rank_cd(st.search_vector, {_TSQUERY}) AS rank, {_STORY_COLUMNS}
         FROM (SELECT st.id FROM stories st {_STORY_JOINS}
               WHERE st.search_vector @@ {_TSQUERY}
                 AND CAST(:persona AS TEXT) IS NULL AND {_TYPED_STORY_FILTERS}
               ORDER BY st.id DESC LIMIT :candidates) AS newest
-        JOIN stories st ON st.id = newest.id {_STORY_JOINS}""",
-    "take": f"""
+        JOIN stories st ON st.id = newest.id {_STORY_JOINS}"""
+    ],
+    "take": [
+        f"""
         SELECT 'take' AS kind, tk.id AS item_id,
                ts_rank_cd(tk.search_vector, {_TSQUERY}) AS rank, {_TAKE_COLUMNS}
         FROM (SELECT tk.id FROM takes tk {_TAKE_JOINS}
@@ -307,24 +367,37 @@ _POSTGRES = {
                 AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona)
                 AND {_TYPED_STORY_FILTERS}
               ORDER BY tk.id DESC LIMIT :candidates) AS newest
-        JOIN takes tk ON tk.id = newest.id {_TAKE_JOINS}""",
-    "tool": f"""
+        JOIN takes tk ON tk.id = newest.id {_TAKE_JOINS}"""
+    ],
+    "tool": [
+        f"""
         SELECT 'tool' AS kind, t.id AS item_id,
                ts_rank_cd(t.search_vector, {_TSQUERY}) AS rank, {_TOOL_COLUMNS}
         FROM tools t JOIN categories c ON c.id = t.category_id
         WHERE t.search_vector @@ {_TSQUERY}
           AND (CAST(:category_id AS INTEGER) IS NULL OR t.category_id = :category_id)
           AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)
-        ORDER BY t.id DESC LIMIT :candidates""",
+        ORDER BY t.id DESC LIMIT :candidates"""
+    ],
 }
 _HEADLINE = "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1'"
 _POSTGRES_SNIPPETS = f"""
-    SELECT 'story', id, ts_headline('english', dek || ' ' || body, {_TSQUERY}, {_HEADLINE})
-    FROM stories WHERE id IN :stories
-    UNION ALL
-    SELECT 'take', id, ts_headline('english', body, {_TSQUERY}, {_HEADLINE})
-    FROM takes WHERE id IN :takes
-    UNION ALL
-    SELECT 'tool', id,
-           ts_headline('english', tagline || ' ' || description, {_TSQUERY}, {_HEADLINE})
-    FROM tools WHERE id IN :tools"""
+    SELECT kind, id, snippet, story_id, persona_slug, persona_name FROM (
+        SELECT 'story' AS kind, id,
+               ts_headline('english', dek || ' ' || body, {_TSQUERY}, {_HEADLINE}) AS snippet,
+               CAST(NULL AS INTEGER) AS story_id, NULL AS persona_slug, NULL AS persona_name,
+               0 AS position, 0 AS persona_id
+        FROM stories WHERE id IN :stories
+        UNION ALL
+        SELECT 'take', tk.id, ts_headline('english', tk.body, {_TSQUERY}, {_HEADLINE}),
+               tk.story_id, p.slug, p.name, p.position, p.id
+        FROM takes tk JOIN personas p ON p.id = tk.persona_id
+        WHERE tk.story_id IN :stories AND tk.search_vector @@ {_TSQUERY}
+          AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona)
+        UNION ALL
+        SELECT 'tool', id,
+               ts_headline('english', tagline || ' ' || description, {_TSQUERY}, {_HEADLINE}),
+               NULL, NULL, NULL, 0, 0
+        FROM tools WHERE id IN :tools
+    ) AS shown
+    ORDER BY position, persona_id"""
