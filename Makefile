@@ -25,7 +25,7 @@ run: install
 bench: install
 	$(BIN)/python scripts/bench.py
 
-# Every page on the demo and on 100,000 stories (scripts/bench_scale.py); SQLite, or
+# Every page on the demo, 5,000 and 100,000 stories (scripts/bench_scale.py); SQLite, or
 # PostgreSQL scratch databases beside DATABASE_URL when it is set.
 bench-scale: install
 	$(BIN)/python scripts/bench_scale.py $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')

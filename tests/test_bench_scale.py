@@ -170,3 +170,29 @@ def test_report_flags_slow_rows_and_changed_statement_counts() -> None:
     assert len({len(line) for line in printed[1:3]}) == 1  # header and rule line up
     assert verdict(rows, "100k").startswith("FAIL: of 3 pages at 100k, 1 over 1.3x, 1 with")
     assert verdict(rows[:1], "100k").startswith("PASS")
+
+
+def test_report_compares_with_the_full_newsroom_too() -> None:
+    """A page slower than its demo but not than as full a page on a small archive is flagged
+    against the demo only; one slower than the full page is flagged against both, and the
+    verdict's second line names it."""
+    fuller = Row("/digest", figures(4.0), figures(10.0), figures(9.0))
+    growing = Row("/sitemap.xml", figures(2.0), figures(110.0), figures(3.0))
+    steady = Row("/", figures(4.0), figures(4.2), figures(4.1))
+    assert fuller.problems() == ["2.50x"]
+    assert growing.problems() == ["55.00x", "36.67x the full page"]
+    assert steady.problems() == []
+    rows = [fuller, growing, steady]
+    printed = table("title", rows, "100k", "5k").splitlines()
+    assert printed[1].split()[:6] == ["page", "demo", "p50", "p95", "5k", "p50"]
+    assert "vs 5k" in printed[1]
+    assert "bytes 5k" in printed[1]
+    digest = next(line for line in printed if line.startswith("/digest"))
+    assert "1.11x" in digest
+    assert "! 2.50x" in digest
+    said = verdict(rows, "100k", "5k").splitlines()
+    assert said[0].startswith("FAIL: of 3 pages at 100k, 2 over 1.3x")
+    assert said[1] == (
+        "Against the 5k newsroom (pages as full, a small archive): 1 of 3 pages over 1.3x: "
+        "/sitemap.xml"
+    )

@@ -16,6 +16,10 @@ from scaletool.report import rows_of, table, verdict
 from scaletool.routes import Samples, page_requests
 from scaletool.timing import Measurement, TimedApp, build_app, close_app, measure
 
+# The full newsroom: over three years, about 30 stories a week, so a digest week, every
+# feed and listing, and search's 30 results are as full as at 100,000 stories.
+FULL_STORIES = 5_000
+
 
 def size_label(stories: int) -> str:
     """How the table names the generated newsroom: `100k`, or the story count."""
@@ -34,6 +38,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--stories", type=int, default=100_000, help="stories to generate (default 100000)"
     )
     parser.add_argument(
+        "--full-stories",
+        type=int,
+        default=FULL_STORIES,
+        help="stories to generate for the full newsroom, whose listings, feeds and digest "
+        f"weeks are as full as at scale (default {FULL_STORIES})",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the databases and print where they are"
     )
     parser.add_argument("--only", help="time only the pages whose name contains this")
@@ -44,8 +55,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "(default: $DATABASE_URL, else SQLite files in a temporary directory)",
     )
     arguments = parser.parse_args(argv)
-    if arguments.runs < 1 or arguments.stories < 1:
-        parser.error("--runs and --stories must be at least 1")
+    if arguments.runs < 1 or arguments.stories < 1 or arguments.full_stories < 1:
+        parser.error("--runs, --stories and --full-stories must be at least 1")
     return arguments
 
 
@@ -68,7 +79,8 @@ def time_newsrooms(
         if any([request.name for request in mine] != names for mine in requests):
             raise SystemExit("the newsrooms would be sent different requests")
         newsrooms = [TimedApp(app, mine) for app, mine in zip(apps, requests, strict=True)]
-        say(f"Timing {len(names)} requests, {arguments.runs} runs each (demo vs large, p50)")
+        labels = " vs ".join(("demo", "full", "large")[: len(apps)])
+        say(f"Timing {len(names)} requests, {arguments.runs} runs each ({labels}, p50)")
         return measure(newsrooms, names, arguments.runs, say)
     finally:
         for app in apps:
@@ -87,41 +99,44 @@ def check_routes(url: str, arguments: argparse.Namespace, outbox: Path) -> None:
 
 
 def run(arguments: argparse.Namespace) -> None:
-    """Build both newsrooms, time them, print the table and the verdict."""
-    label = size_label(arguments.stories)
+    """Build the three newsrooms, time them, print the table and the verdict."""
+    label, full_label = size_label(arguments.stories), size_label(arguments.full_stories)
     sizes = Sizes.scaled(arguments.stories)
     with (
-        Scratch(arguments.database_url, label, keep=arguments.keep) as scratch,
+        Scratch(arguments.database_url, full_label, label, keep=arguments.keep) as scratch,
         tempfile.TemporaryDirectory(prefix="newsweb-bench-outbox-") as outbox_name,
     ):
         outbox = Path(outbox_name)
         say(f"Database: {scratch.dialect}")
         started = time.perf_counter()
         password_hash = member_password_hash()
-        for newsroom in (scratch.demo, scratch.large):
+        for newsroom in scratch.newsrooms:
             prepare_demo(newsroom.url, password_hash)
-        say(f"Migrated and loaded the demo twice in {time.perf_counter() - started:.1f} s")
+        say(f"Migrated and loaded the demo three times in {time.perf_counter() - started:.1f} s")
         check_routes(scratch.demo.url, arguments, outbox)
+        full = generate(scratch.full.url, Sizes.scaled(arguments.full_stories), password_hash)
+        say(f"Built the {full_label} newsroom in {full.seconds:.1f} s")
         say(
             f"Generating {sizes.stories:,} stories ({sizes.stories * 4:,} takes), "
             f"{sizes.members:,} members and {sizes.bookmarks:,} bookmarks..."
         )
         made = generate(scratch.large.url, sizes, password_hash)
-        for newsroom in (scratch.demo, scratch.large):
+        for newsroom in scratch.newsrooms:
             settle(newsroom.url)
         say(
             f"Built the {label} newsroom in {made.seconds:.1f} s: {made.stories:,} stories, "
             f"{made.takes:,} takes, {made.members:,} members, {made.bookmarks:,} bookmarks "
             f"(on top of the demo)"
         )
-        small, large = time_newsrooms([scratch.demo.url, scratch.large.url], arguments, outbox)
-        rows = rows_of(small, large)
+        urls = [newsroom.url for newsroom in scratch.newsrooms]
+        small, filled, large = time_newsrooms(urls, arguments, outbox)
+        rows = rows_of(small, large, filled)
         title = (
-            f"\n{scratch.dialect}: demo vs {label} ({made.stories:,} generated stories), "
-            f"p50/p95 over {arguments.runs} runs, through the Flask test client"
+            f"\n{scratch.dialect}: demo, {full_label} and {label} ({made.stories:,} generated "
+            f"stories), p50/p95 over {arguments.runs} runs, through the Flask test client"
         )
-        say(table(title, rows, label))
-        say(verdict(rows, label))
+        say(table(title, rows, label, full_label))
+        say(verdict(rows, label, full_label))
 
 
 def main(argv: list[str] | None = None) -> int:

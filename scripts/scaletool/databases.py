@@ -1,8 +1,10 @@
-"""The two newsrooms' databases: created, migrated and given the demo as `make run` does, dropped.
+"""The newsrooms' databases: created, migrated and given the demo as `make run` does, dropped.
 
-On SQLite both are files in a temporary directory. Given a PostgreSQL URL, two scratch
-databases are created on the same server, named after the URL's database
-(`<name>_bench_demo`, `<name>_bench_100k`); the database the URL names is only connected
+Three newsrooms: the demo, a full one (the demo and a few thousand generated stories, so
+every listing, feed and digest week is as full as at scale) and the large one. On SQLite
+they are files in a temporary directory. Given a PostgreSQL URL, scratch databases are
+created on the same server, named after the URL's database (`<name>_bench_demo`,
+`<name>_bench_full`, `<name>_bench_100k`); the database the URL names is only connected
 to, never changed.
 """
 
@@ -28,10 +30,10 @@ from newsweb.models.clock import utcnow
 from scaletool import REPO
 
 LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
-# The member whose pages are timed, in both newsrooms (the first account, so id 1 in both).
+# The member whose pages are timed, in every newsroom (the first account, so id 1 in each).
 MEMBER_EMAIL = "bench-member@bench.example"
 MEMBER_PASSWORD = "bench-scale passphrase 7"  # noqa: S105 (a throwaway database's account)
-# What the member saved, the same in both newsrooms: the newest demo stories and tools.
+# What the member saved, the same in every newsroom: the newest demo stories and tools.
 MEMBER_STORIES = 3
 MEMBER_TOOLS = 2
 
@@ -50,12 +52,14 @@ def member_password_hash() -> str:
 
 
 class Scratch:
-    """Where the demo and generated newsrooms live for one run, removed afterwards unless kept.
+    """Where the three newsrooms live for one run, removed afterwards unless kept.
 
     Use as a context manager: the databases (or the temporary directory) go on exit.
     """
 
-    def __init__(self, database_url: str | None, large_label: str, *, keep: bool) -> None:
+    def __init__(
+        self, database_url: str | None, full_label: str, large_label: str, *, keep: bool
+    ) -> None:
         self.keep = keep
         self.directory: Path | None = None
         self.server: URL | None = None
@@ -63,6 +67,7 @@ class Scratch:
         if not database_url or database_url.startswith("sqlite"):
             self.directory = Path(tempfile.mkdtemp(prefix="newsweb-bench-scale-"))
             self.demo = Newsroom("demo", f"sqlite:///{self.directory / 'demo.sqlite3'}")
+            self.full = Newsroom(full_label, f"sqlite:///{self.directory / 'full.sqlite3'}")
             self.large = Newsroom(large_label, f"sqlite:///{self.directory / 'large.sqlite3'}")
             return
         server = make_url(database_url_from(database_url, REPO))
@@ -74,11 +79,17 @@ class Scratch:
             )
         self.server = server
         base = server.database or "newsweb"
-        self.names = [f"{base}_bench_demo", f"{base}_bench_100k"]
+        self.names = [f"{base}_bench_demo", f"{base}_bench_full", f"{base}_bench_100k"]
         self.demo = Newsroom("demo", self._url_of(self.names[0]))
-        self.large = Newsroom(large_label, self._url_of(self.names[1]))
+        self.full = Newsroom(full_label, self._url_of(self.names[1]))
+        self.large = Newsroom(large_label, self._url_of(self.names[2]))
         self._run_on_server([f'DROP DATABASE IF EXISTS "{name}"' for name in self.names])
         self._run_on_server([f'CREATE DATABASE "{name}"' for name in self.names])
+
+    @property
+    def newsrooms(self) -> tuple[Newsroom, Newsroom, Newsroom]:
+        """The demo, the full and the large newsroom, in the order the table shows them."""
+        return (self.demo, self.full, self.large)
 
     @property
     def dialect(self) -> str:
@@ -118,7 +129,8 @@ class Scratch:
         if self.keep:
             where = self.directory or ", ".join(self.names)
             print(f"Kept the databases: {where}")
-            print(f"  demo:  {self.demo.url}\n  large: {self.large.url}")
+            for newsroom in self.newsrooms:
+                print(f"  {newsroom.label}: {newsroom.url}")
             return
         if self.directory is not None:
             shutil.rmtree(self.directory, ignore_errors=True)
