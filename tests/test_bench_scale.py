@@ -21,6 +21,7 @@ from tests.conftest import CHEAP_PASSWORD_HASH
 # set here so that tests/conftest.py needs no change for one test module.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
+from scaletool.explain import plans
 from scaletool.generator import YEARS, Sizes, generate
 from scaletool.report import Row, table, verdict
 from scaletool.routes import (
@@ -196,3 +197,18 @@ def test_report_compares_with_the_full_newsroom_too() -> None:
         "Against the 5k newsroom (pages as full, a small archive): 1 of 3 pages over 1.3x: "
         "/sitemap.xml"
     )
+
+
+def test_explain_gives_each_statement_of_a_page_its_plan(demo_app: Flask) -> None:
+    """scripts/explain_page.py's core: the sitemap index's one statement, planned along its
+    index (SQLite's plan names it; PostgreSQL's EXPLAIN ANALYZE reports actual rows)."""
+    found = plans(demo_app, "/sitemap.xml")
+    assert len(found) == 1
+    statement, lines = found[0]
+    assert statement.startswith("WITH RECURSIVE files")
+    with demo_app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
+        assert any("actual time=" in line for line in lines)
+    else:
+        assert any("ix_stories_sitemap_published" in line for line in lines)

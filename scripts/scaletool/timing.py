@@ -103,14 +103,15 @@ def sign_in(app: Flask) -> FlaskClient:
 
 
 @contextmanager
-def counting_statements(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements the app runs inside the block, leaving out SQLite's
-    explicit BEGIN (PostgreSQL's driver begins implicitly), as tests/statements.py does."""
-    statements: list[str] = []
+def counting_statements(app: Flask) -> Iterator[list[tuple[str, Any]]]:
+    """Collect the SQL statements the app runs inside the block, each with its parameters,
+    leaving out SQLite's explicit BEGIN (PostgreSQL's driver begins implicitly), as
+    tests/statements.py does."""
+    statements: list[tuple[str, Any]] = []
 
     def record(*args: Any) -> None:
         if not args[2].startswith("BEGIN"):
-            statements.append(args[2])
+            statements.append((args[2], args[3]))
 
     with app.app_context():
         engine = db.engine
