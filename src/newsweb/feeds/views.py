@@ -255,7 +255,11 @@ def sitemap_stories(number: int) -> Response:
     stories = queries.sitemap_stories(number, per_file)
     if not stories:
         abort(404, description="There is no such sitemap file.")
-    return _xml(render_template("feeds/sitemap_stories.xml", stories=stories))
+    # Up to 50,000 URLs: building each with url_for() would be most of the file's cost, so
+    # the story URL is built once and each slug (its last path segment) set in its place.
+    folder = url_for("news.show", slug="x", _external=True).removesuffix("x")
+    body = render_template("feeds/sitemap_stories.xml", stories=stories, folder=folder)
+    return _xml(body)
 
 
 @blueprint.get("/robots.txt")
