@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -26,6 +27,8 @@ from newsweb.paging import Cursor
 SKIPPED_ENDPOINTS = frozenset({"static", "health.healthz"})
 SKIPPED_BLUEPRINTS = frozenset({"editor"})
 SEARCHES = ("model", "funding")
+# How far back the deep cursor points: most of a three-year archive still lies past it.
+DEEP = timedelta(days=730)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Samples:
 
     story: str
     cursor: str
+    deep_cursor: str
     tool: str
     other_tool: str
     persona: str
@@ -60,7 +64,9 @@ class Samples:
     @classmethod
     def from_demo(cls, app: Flask) -> Samples:
         """Read the samples from the demo newsroom behind `app`: its newest story and that
-        story's tool, category and week; a cursor a few stories down; the first persona."""
+        story's tool, category and week; a cursor a few stories down and one two years
+        before the newest story (deep in a large archive, past the demo's end); the first
+        persona."""
         with app.app_context():
             newest = db.session.execute(
                 select(Story.slug, Story.published_at, Tool.slug, Category.slug)
@@ -86,6 +92,7 @@ class Samples:
             return cls(
                 story=story,
                 cursor=Cursor(cursor_at, cursor_id).encode(),
+                deep_cursor=Cursor(published - DEEP, 1).encode(),
                 tool=tool,
                 other_tool=other_tool,
                 persona=persona.first() or "",
@@ -96,8 +103,10 @@ class Samples:
 
     def shorten(self, url: str) -> str:
         """`url` as the table names it: the long story slug and cursor as placeholders."""
+        deep = urlencode({"after": self.deep_cursor}).partition("=")[2]
         cursor = urlencode({"after": self.cursor}).partition("=")[2]
-        return url.replace(self.story, "<story>").replace(cursor, "<cursor>")
+        url = url.replace(self.story, "<story>").replace(deep, "<deep cursor>")
+        return url.replace(cursor, "<cursor>")
 
 
 def _token_url(endpoint: str, samples: Samples) -> str:
@@ -170,6 +179,7 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: "/"),
         _one(lambda s: _query("/", category=s.category), fragment=True),
         _one(lambda s: _query("/", after=s.cursor), fragment=True),
+        _one(lambda s: _query("/", after=s.deep_cursor), fragment=True),
         _one(lambda s: _query("/", tool=s.tool)),
         _one(lambda s: "/", member=True),
     ),
@@ -192,6 +202,7 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: f"/panel/{s.persona}"),
         _one(lambda s: _query(f"/panel/{s.persona}", category=s.category), fragment=True),
         _one(lambda s: _query(f"/panel/{s.persona}", after=s.cursor), fragment=True),
+        _one(lambda s: _query(f"/panel/{s.persona}", after=s.deep_cursor), fragment=True),
     ),
     "compare.choose": _one(
         lambda s: _query("/compare", a=s.tool, **{"with": s.other_tool[:2]}), fragment=True

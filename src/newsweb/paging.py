@@ -54,8 +54,29 @@ class Cursor:
 def older_than(
     cursor: Cursor, at: SQLColumnExpression[datetime | None], row_id: SQLColumnExpression[int]
 ) -> ColumnElement[bool]:
-    """The WHERE clause for rows after `cursor` in a (`at`, `row_id`) descending listing."""
-    return or_(at < cursor.at, and_(at == cursor.at, row_id < cursor.id))
+    """The WHERE clause for rows after `cursor` in a (`at`, `row_id`) descending listing.
+
+    `at <= cursor.at` says nothing the rest does not, but it is what lets the database start
+    the listing's index walk at the cursor: with the OR alone, PostgreSQL walked from the
+    newest row down to it, so a page cost more the further down it was (5,859 rows read
+    for a page of ten at 100,000 stories, EXPLAIN ANALYZE).
+    """
+    return and_(at <= cursor.at, or_(at < cursor.at, row_id < cursor.id))
+
+
+def page_bounds(
+    cursor: Cursor | None,
+    at: SQLColumnExpression[datetime | None],
+    row_id: SQLColumnExpression[int],
+) -> tuple[ColumnElement[bool], ...]:
+    """`older_than` as WHERE terms to put first, or none on the first page.
+
+    First, because a listing of visible stories also bounds `at` by the present, and SQLite
+    starts its index walk at whichever upper bound the WHERE clause names first (measured
+    at 100,000 stories: a cursor two years down, 17 ms from the present's bound, 0.007 ms
+    from the cursor's). PostgreSQL uses the tighter of the two either way.
+    """
+    return () if cursor is None else (older_than(cursor, at, row_id),)
 
 
 def split_page(

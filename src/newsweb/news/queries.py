@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, Take, Tool
-from newsweb.paging import Cursor, older_than, split_page
+from newsweb.paging import Cursor, page_bounds, split_page
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def latest_stories(
     stmt = (
         select(Story)
         .options(joinedload(Story.tool), joinedload(Story.category))
-        .where(Story.visible())
+        .where(*page_bounds(after, Story.published_at, Story.id), Story.visible())
         .order_by(Story.published_at.desc(), Story.id.desc())
         .limit(limit + 1)
     )
@@ -51,8 +51,6 @@ def latest_stories(
         stmt = stmt.where(Story.category_id == category.id)
     if tool is not None:
         stmt = stmt.where(Story.tool_id == tool.id)
-    if after is not None:
-        stmt = stmt.where(older_than(after, Story.published_at, Story.id))
     rows = db.session.scalars(stmt).unique().all()
     stories, next_cursor = split_page(rows, limit, lambda s: (s.published_at, s.id))
     return StoryPage(stories, panelists_by_story([s.id for s in stories]), next_cursor)

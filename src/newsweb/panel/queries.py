@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.clock import utcnow
-from newsweb.paging import Cursor, older_than, split_page
+from newsweb.paging import Cursor, page_bounds, split_page
 
 
 @dataclass(frozen=True)
@@ -85,14 +85,16 @@ def takes_by(
             contains_eager(Take.story).contains_eager(Story.tool),
             contains_eager(Take.story).contains_eager(Story.category),
         )
-        .where(Take.persona_id == persona.id, Story.visible())
+        .where(
+            *page_bounds(after, Story.published_at, Story.id),
+            Take.persona_id == persona.id,
+            Story.visible(),
+        )
         .order_by(Story.published_at.desc(), Story.id.desc())
         .limit(limit + 1)
     )
     if category is not None:
         stmt = stmt.where(Story.category_id == category.id)
-    if after is not None:
-        stmt = stmt.where(older_than(after, Story.published_at, Story.id))
     rows = db.session.scalars(stmt).all()
     takes, next_cursor = split_page(rows, limit, lambda t: (t.story.published_at, t.story.id))
     return TakePage(takes, next_cursor)
