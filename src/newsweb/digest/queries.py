@@ -104,16 +104,27 @@ def _newest_each_week(first: IsoWeek, weeks: int, limit: int) -> list[Story]:
 
 def _most_discussed(start: datetime, end: datetime, limit: int) -> list[Story]:
     """The `limit` visible stories of [start, end) the panel took most often, newest first
-    among equals, with tool and category. Counts the span's takes only: the cost follows
-    how much a week publishes, never the size of the archive."""
-    takes = select(func.count(Take.id)).where(Take.story_id == Story.id).scalar_subquery()
+    among equals, with tool and category. One statement: the ranking reads only ids (the
+    week's stretch of ix_stories_listing, and each story's takes counted in the takes
+    index), and only the `limit` chosen stories are loaded whole. Loading every story of
+    the week before ranking them read 640 stories' bodies at 100,000 stories (68 ms on
+    PostgreSQL; ids only: 2 ms). The cost follows how much a week publishes, never the
+    size of the archive."""
+    takes = select(func.count()).where(Take.story_id == Story.id).scalar_subquery()
+    order = (takes.desc(), Story.published_at.desc(), Story.id.desc())
+    chosen = (
+        select(Story.id, takes.label("takes"))
+        .where(*_in_span(start, end))
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
     return list(
         db.session.scalars(
             select(Story)
+            .join(chosen, chosen.c.id == Story.id)
             .options(joinedload(Story.tool), joinedload(Story.category))
-            .where(*_in_span(start, end))
-            .order_by(takes.desc(), Story.published_at.desc(), Story.id.desc())
-            .limit(limit)
+            .order_by(chosen.c.takes.desc(), Story.published_at.desc(), Story.id.desc())
         )
     )
 
