@@ -211,9 +211,12 @@ def _shown_text(sql: str, params: dict[str, Any], shown: list[list[Any]]) -> Sho
     shown story that matches (whether or not it was among the ranked rows), so each story
     lists all its matching takes beneath it."""
     stories = [rows[0]["story_id"] for rows in shown if rows[0]["kind"] != "tool"]
+    # Stories whose own text matched get a snippet; the rest are shown for their takes.
+    matched = [row["item_id"] for rows in shown for row in rows if row["kind"] == "story"]
     tools = [row["item_id"] for rows in shown for row in rows if row["kind"] == "tool"]
     statement = text(sql).bindparams(
         bindparam("stories", stories or [0], expanding=True),
+        bindparam("matched", matched or [0], expanding=True),
         bindparam("tools", tools or [0], expanding=True),
     )
     found = ShownText({}, {})
@@ -335,7 +338,7 @@ _SQLITE_SNIPPETS = f"""
                       AND tk.id = search_index.rowid / 4
     LEFT JOIN personas p ON p.id = tk.persona_id
     WHERE search_index MATCH :terms AND search_index.rowid IN (
-        SELECT id * 4 + {schema.STORY} FROM stories WHERE id IN :stories
+        SELECT id * 4 + {schema.STORY} FROM stories WHERE id IN :matched
         UNION ALL SELECT id * 4 + {schema.TAKE} FROM takes
                   WHERE story_id IN :stories
                     AND (:persona IS NULL OR persona_id IN (
@@ -387,7 +390,7 @@ _POSTGRES_SNIPPETS = f"""
                ts_headline('english', dek || ' ' || body, {_TSQUERY}, {_HEADLINE}) AS snippet,
                CAST(NULL AS INTEGER) AS story_id, NULL AS persona_slug, NULL AS persona_name,
                0 AS position, 0 AS persona_id
-        FROM stories WHERE id IN :stories
+        FROM stories WHERE id IN :matched
         UNION ALL
         SELECT 'take', tk.id, ts_headline('english', tk.body, {_TSQUERY}, {_HEADLINE}),
                tk.story_id, p.slug, p.name, p.position, p.id
