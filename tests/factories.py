@@ -138,6 +138,14 @@ def more_stories(count: int) -> None:
     db.session.commit()
 
 
+def flip_every_verdict(times: int) -> None:
+    """Flip every verdict `times` times, one commit each, so the panel's history grows."""
+    for _ in range(times):
+        for verdict in db.session.scalars(select(Verdict)):
+            verdict.ship = not verdict.ship
+        db.session.commit()
+
+
 def bookmark_everything(email: str) -> None:
     """Bookmark every tool and story for the member with `email`, then commit."""
     user = db.session.scalars(select(User).where(User.email == email)).one()

@@ -38,6 +38,7 @@ SLUGS = {
     "api.persona": "the-skeptic",
     "feeds.category": "funding",
     "feeds.persona": "the-skeptic",
+    "feeds.persona_verdicts": "the-skeptic",
     "editor.edit_category": "funding",
     "editor.delete_category": "funding",
     "editor.edit_persona": "the-skeptic",

@@ -17,6 +17,8 @@ from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Ve
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Demo stories go out at this time of day (UTC) on their date.
 PUBLISH_TIME = time(8, 0)
+# The day the demo panel made the calls that tools.toml and verdict-history.toml do not date.
+FIRST_CALLS = datetime(2026, 1, 19, 9, 0)
 
 
 def read_content(content_dir: Path = CONTENT_DIR) -> dict[str, list[dict[str, Any]]]:
@@ -34,6 +36,7 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict[str, list[dict[str, An
         "personas": load("personas.toml", "personas"),
         "tools": load("tools.toml", "tools"),
         "stories": stories,
+        "flips": load("verdict-history.toml", "flips"),
     }
 
 
@@ -59,16 +62,26 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
             personas[item["slug"]] = Persona(**item)
             added.append(personas[item["slug"]])
 
+    flips = {(flip["tool"], flip["persona"]): flip for flip in content["flips"]}
+    later_calls: list[tuple[Verdict, dict[str, Any], dict[str, Any]]] = []
     tools = existing(Tool)
     for item in content["tools"]:
         if item["slug"] in tools:
             continue
         fields = {k: v for k, v in item.items() if k not in ("category", "verdicts")}
         tool = Tool(**fields, category=categories[item["category"]])
-        tool.verdicts = [
-            Verdict(persona=personas[slug], ship=verdict["ship"], body=verdict["take"].strip())
-            for slug, verdict in item["verdicts"].items()
-        ]
+        tool.verdicts = []
+        for slug, verdict in item["verdicts"].items():
+            made = Verdict(
+                persona=personas[slug], ship=verdict["ship"], body=verdict["take"].strip()
+            )
+            made.change_at = FIRST_CALLS
+            if (flip := flips.get((item["slug"], slug))) is not None:
+                # The earlier call goes in first; the one standing today replaces it below.
+                made.ship, made.body = flip["was"] == "ship", flip["earlier_take"].strip()
+                made.change_at = datetime.combine(flip["first_called"], PUBLISH_TIME)
+                later_calls.append((made, verdict, flip))
+            tool.verdicts.append(made)
         tools[item["slug"]] = tool
         added.append(tool)
 
@@ -96,6 +109,11 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
         added.append(story)
 
     db.session.add_all(added)
+    db.session.flush()
+    for made, verdict, flip in later_calls:
+        made.ship, made.body = verdict["ship"], verdict["take"].strip()
+        made.change_note = flip["why"].strip()
+        made.change_at = datetime.combine(flip["changed"], PUBLISH_TIME)
     db.session.commit()
     return len(added)
 

@@ -34,6 +34,7 @@ from newsweb.models import Category, Persona, Role, Story, Take, Tool, User, Ver
 from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
 
 TAKE_LIMIT = 5000
+CHANGE_NOTE_LIMIT = 1000
 Item = Story | Tool | Persona | Category
 
 
@@ -183,12 +184,19 @@ class VerdictForm(PanelEntryForm):
 
     ship = CallField()
     body = TextAreaField("Take", [Length(max=TAKE_LIMIT)])
+    # Not a column: it goes with the save into the verdict's history (models/history.py).
+    change_note = TextAreaField(
+        "Why the call changed",
+        [Length(max=CHANGE_NOTE_LIMIT)],
+        description="Only kept when the call changes; blank uses the take.",
+    )
 
     def seat(self, persona: Persona) -> None:
         """Label the fields with the persona's name."""
         self.persona = persona
         self.ship.label.text = f"{persona.name}'s call"
         self.body.label.text = f"{persona.name}'s take"
+        self.change_note.label.text = f"Why {persona.name}'s call changed"
 
     def validate_body(self, field: Field) -> None:
         """A ship or skip call needs its take."""

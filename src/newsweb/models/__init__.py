@@ -1,6 +1,7 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.history import VerdictChange
 from newsweb.models.mailings import DigestSend
 from newsweb.models.revisions import ItemKind, Revision
 from newsweb.models.state import NewsroomState
@@ -21,4 +22,5 @@ __all__ = [
     "Tool",
     "User",
     "Verdict",
+    "VerdictChange",
 ]

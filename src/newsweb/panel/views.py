@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from newsweb import lookups
 from newsweb.paging import Cursor
 from newsweb.panel import counts, queries
+from newsweb.verdict_history import verdict_changes
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
 
@@ -24,7 +25,8 @@ def index() -> str:
 @blueprint.get("/<slug>")
 @shared_cache
 def show(slug: str) -> str:
-    """`/panel/<slug>`: a persona's profile, its verdicts and its takes (paged by `after`).
+    """`/panel/<slug>`: a persona's profile, its changed calls, its verdicts and its takes
+    (paged by `after`).
 
     `?category=` narrows both takes and verdicts. htmx gets the `take_page` block for
     "More takes" and the `record` block for a category change.
@@ -45,6 +47,8 @@ def show(slug: str) -> str:
         categories=categories,
         category=category,
         verdicts=verdicts,
+        # The changed calls sit outside both fragments: only the whole page reads them.
+        flips=[] if wants_fragment() else verdict_changes(persona=persona, flips_only=True),
         shipped=sum(1 for verdict in verdicts if verdict.ship),
         take_page=queries.takes_by(
             persona, limit=current_app.config["PAGE_SIZE"], after=after, category=category
