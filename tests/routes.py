@@ -20,6 +20,8 @@ SAMPLE_ARGUMENTS = {
     "kind": "tools",
     "slug": "mistral-ai",
     "story_id": "1",
+    "take_id": "1",
+    "prediction_id": "1",
     "user_id": "1",
     "persona_slug": "the-skeptic",
     "pair": "mistral-ai-vs-anthropic",

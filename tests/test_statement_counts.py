@@ -23,6 +23,8 @@ PAGES = {
     "/tools/mistral-ai": 6,  # version, tool, scorecard, verdict history, stories, panelists
     "/panel": 2,  # version, personas with counts
     "/panel/the-skeptic": 6,  # version, persona, categories, verdicts, changed calls, takes
+    "/predictions": 5,  # version, panel, open, due, resolved
+    "/predictions?status=open&panelist=the-skeptic": 3,  # version, panel, one page
     # Feeds are not shared pages (no version read): the verdict feeds, all, by tool, by panelist.
     "/feeds/verdicts.atom": 1,  # verdict changes with their tools and panelists
     "/feeds/tools/mistral-ai/verdicts.atom": 2,  # tool, its verdict changes
@@ -54,7 +56,7 @@ def test_statement_count_does_not_grow_with_the_data(
     make_app: Callable[..., Flask], path: str
 ) -> None:
     """The same page runs the same statements with 3 stories as with 300 (and a verdict
-    history many times longer)."""
+    history many times longer, and a prediction in every take)."""
     app = make_app()
     with app.app_context():
         factories.newsroom(3)
@@ -62,6 +64,7 @@ def test_statement_count_does_not_grow_with_the_data(
     with app.app_context():
         factories.more_stories(297)
         factories.flip_every_verdict(3)
+        factories.predict_in_every_take()
     large = statements_for(app, path, headers=headers_for(path))
     assert small == large == PAGES[path]
 

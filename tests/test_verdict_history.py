@@ -10,18 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
 from newsweb.models import Persona, Tool, User, Verdict, VerdictChange
-from tests.conftest import Auth, create_user
+from tests.conftest import Auth
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOTE = "Capacity complaints stopped for a full quarter; moving to ship."
-
-
-def editor_client(app: Flask) -> Auth:
-    """A client signed in as an editor."""
-    create_user(app, "editor@example.com", role="editor", name="Eddie Editor")
-    auth = Auth(app.test_client())
-    assert auth.sign_in("editor@example.com").status_code == 303
-    return auth
 
 
 def tool_form(app: Flask, slug: str, **changes: str) -> dict[str, str]:
@@ -85,10 +77,9 @@ def save_skeptic_on_anthropic(app: Flask, editor: Auth, **fields: str) -> int:
     return editor.client.post("/editor/tools/anthropic/edit", data=data).status_code
 
 
-def test_a_flip_is_recorded_and_shows_everywhere(demo_app: Flask) -> None:
+def test_a_flip_is_recorded_and_shows_everywhere(editor: Auth, demo_app: Flask) -> None:
     """An editor flips the Skeptic to ship: the change is stored with its note and editor,
     and the tool page, the persona page and all three feeds show it."""
-    editor = editor_client(demo_app)
     before = len(changes_on(demo_app, "anthropic"))
     assert save_skeptic_on_anthropic(demo_app, editor, ship="ship", change_note=NOTE) == 303
 
@@ -120,18 +111,16 @@ def test_a_flip_is_recorded_and_shows_everywhere(demo_app: Flask) -> None:
     assert title not in titles(demo_app, "/feeds/panel/the-founder/verdicts.atom")
 
 
-def test_editing_a_take_under_the_same_call_is_no_change(demo_app: Flask) -> None:
+def test_editing_a_take_under_the_same_call_is_no_change(editor: Auth, demo_app: Flask) -> None:
     """Rewording a take without changing the call records no verdict change."""
-    editor = editor_client(demo_app)
     before = len(changes_on(demo_app, "anthropic"))
     assert save_skeptic_on_anthropic(demo_app, editor, body="Still a skip, shorter.") == 303
     assert len(changes_on(demo_app, "anthropic")) == before
 
 
-def test_first_call_and_withdrawal_are_recorded(demo_app: Flask) -> None:
+def test_first_call_and_withdrawal_are_recorded(editor: Auth, demo_app: Flask) -> None:
     """A new tool's verdicts are first calls; clearing a call records its withdrawal, with
     the take as the reason when no note is given."""
-    editor = editor_client(demo_app)
     data = tool_form(demo_app, "anthropic", csrf_token=editor.token("/editor"))
     data.update(name="Lumen Labs", slug="lumen-labs", website="https://lumen.example")
     assert editor.client.post("/editor/tools/new", data=data).status_code == 303
@@ -149,9 +138,8 @@ def test_first_call_and_withdrawal_are_recorded(demo_app: Flask) -> None:
     assert "No call" in page
 
 
-def test_a_refused_form_records_nothing(demo_app: Flask) -> None:
+def test_a_refused_form_records_nothing(editor: Auth, demo_app: Flask) -> None:
     """A save refused for a missing take writes no change: it is one transaction."""
-    editor = editor_client(demo_app)
     before = len(changes_on(demo_app, "anthropic"))
     assert save_skeptic_on_anthropic(demo_app, editor, ship="ship", body="") == 422
     assert len(changes_on(demo_app, "anthropic")) == before

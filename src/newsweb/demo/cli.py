@@ -12,7 +12,17 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models import (
+    Category,
+    Outcome,
+    Persona,
+    Prediction,
+    Story,
+    StoryStatus,
+    Take,
+    Tool,
+    Verdict,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Demo stories go out at this time of day (UTC) on their date.
@@ -37,6 +47,7 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict[str, list[dict[str, An
         "tools": load("tools.toml", "tools"),
         "stories": stories,
         "flips": load("verdict-history.toml", "flips"),
+        "predictions": load("predictions.toml", "predictions"),
     }
 
 
@@ -107,6 +118,10 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
         ]
         stories[item["slug"]] = story
         added.append(story)
+        new_takes = {take.persona.slug: take for take in story.takes}
+        # A story's predictions come with it, so loading twice adds none.
+        for claim in (p for p in content["predictions"] if p["story"] == item["slug"]):
+            added.append(demo_prediction(claim, new_takes[claim["persona"]]))
 
     db.session.add_all(added)
     db.session.flush()
@@ -116,6 +131,27 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
         made.change_at = datetime.combine(flip["changed"], PUBLISH_TIME)
     db.session.commit()
     return len(added)
+
+
+def demo_prediction(item: dict[str, Any], take: Take) -> Prediction:
+    """A prediction in `take` as predictions.toml describes it, ruled if it has a ruling."""
+    prediction = Prediction(
+        take=take,
+        persona=take.persona,
+        claim=item["claim"],
+        due_on=item["due"],
+        criterion=item.get("criterion", ""),
+        created_at=take.story.published_at,
+        updated_at=take.story.published_at,
+    )
+    if "outcome" in item:
+        prediction.outcome = Outcome(item["outcome"])
+        prediction.ruling_note = item["note"].strip()
+        prediction.ruling_source = item["source"]
+        prediction.resolved_at = prediction.updated_at = datetime.combine(
+            item["ruled"], PUBLISH_TIME
+        )
+    return prediction
 
 
 def database_is_empty() -> bool:

@@ -1,18 +1,24 @@
-"""The panel's record: every change of a verdict, written in the flush that changes it."""
+"""The panel's record: every change of a verdict (written in the flush that changes it), and
+the dated predictions in its takes with the newsroom's rulings on them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Connection,
+    Date,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
+    String,
     Text,
     event,
     insert,
@@ -22,7 +28,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from newsweb.extensions import Base
 from newsweb.models.clock import utcnow
-from newsweb.models.content import Persona, Tool, Verdict
+from newsweb.models.content import Persona, Take, Tool, Verdict
 from newsweb.models.users import User
 
 
@@ -117,3 +123,74 @@ def _withdrawn_call(_mapper: Mapper[Any], connection: Connection, verdict: Verdi
     """A verdict removed from the tool's form: the call is withdrawn (a deleted tool takes its
     history with it, by the database's cascade)."""
     _record(connection, verdict, verdict.ship, None)
+
+
+class Outcome(enum.StrEnum):
+    """The newsroom's ruling on a prediction whose day has come."""
+
+    CAME_TRUE = "came_true"
+    PARTLY = "partly"
+    DID_NOT = "did_not"
+
+    @property
+    def label(self) -> str:
+        """The ruling as the pages write it."""
+        return {"came_true": "Came true", "partly": "Partly", "did_not": "Did not"}[self.value]
+
+
+class PredictionStatus(enum.StrEnum):
+    """Where a prediction stands: its day still ahead, come and awaiting a ruling, or ruled."""
+
+    OPEN = "open"
+    DUE = "due"
+    RESOLVED = "resolved"
+
+
+class Prediction(Base):
+    """A dated, checkable claim in a panelist's take, and the newsroom's ruling once due.
+
+    `persona_id` repeats the take's panelist (a take never changes hands) so that the
+    ledger and each track record read one index.
+    """
+
+    __tablename__ = "predictions"
+    __table_args__ = (
+        Index("ix_predictions_ledger", "outcome", "due_on", "id"),
+        Index("ix_predictions_persona", "persona_id", "outcome", "due_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    take_id: Mapped[int] = mapped_column(ForeignKey("takes.id", ondelete="CASCADE"), index=True)
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    claim: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date] = mapped_column(Date)
+    criterion: Mapped[str] = mapped_column(String(500), default="")
+    outcome: Mapped[Outcome | None] = mapped_column(
+        Enum(Outcome, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    ruling_note: Mapped[str] = mapped_column(Text, default="")
+    ruling_source: Mapped[str] = mapped_column(String(500), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    take: Mapped[Take] = relationship(lazy="raise")
+    persona: Mapped[Persona] = relationship(lazy="raise")
+
+    def status(self, today: date) -> PredictionStatus:
+        """Open before its day, due from its day until ruled on, then resolved."""
+        if self.outcome is not None:
+            return PredictionStatus.RESOLVED
+        return PredictionStatus.DUE if self.due_on <= today else PredictionStatus.OPEN
+
+    @classmethod
+    def in_status(cls, status: PredictionStatus, today: date) -> ColumnElement[bool]:
+        """The filter for predictions in `status` on `today`."""
+        if status is PredictionStatus.RESOLVED:
+            return cls.outcome.is_not(None)
+        if status is PredictionStatus.DUE:
+            return cls.outcome.is_(None) & (cls.due_on <= today)
+        return cls.outcome.is_(None) & (cls.due_on > today)
+
+    def __repr__(self) -> str:
+        return f"<Prediction {self.id} due {self.due_on}>"
