@@ -21,8 +21,9 @@ PAGES = {
     "/news/story-001/takes/the-skeptic?expanded=1": 3,  # version, story, the take (htmx)
     "/tools": 3,  # version, categories, tools with tallies
     "/tools/mistral-ai": 6,  # version, tool, scorecard, verdict history, stories, panelists
-    "/panel": 2,  # version, personas with counts
-    "/panel/the-skeptic": 6,  # version, persona, categories, verdicts, changed calls, takes
+    "/panel": 3,  # version, personas with counts, track records
+    # version, persona, categories, verdicts, changed calls, track record, predictions, takes
+    "/panel/the-skeptic": 8,
     "/predictions": 5,  # version, panel, open, due, resolved
     "/predictions?status=open&panelist=the-skeptic": 3,  # version, panel, one page
     # Feeds are not shared pages (no version read): the verdict feeds, all, by tool, by panelist.
