@@ -1,4 +1,5 @@
-"""One search function over stories, takes and tools, on SQLite FTS5 or PostgreSQL."""
+"""One search function over stories, takes, tools and predictions, on SQLite FTS5 or
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from newsweb.models import Category, StoryStatus
 from newsweb.models.clock import utcnow
 from newsweb.search import schema
 
-KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools"}
+KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools", "prediction": "Predictions"}
 MAX_WORDS = 12
 MAX_RESULTS = 30
 # How many of the newest matching items of each kind are ranked: enough for the best 30
@@ -91,6 +92,9 @@ class Hit:
     snippet: Markup = field(default_factory=Markup)
     tool_name: str | None = None
     category_name: str | None = None
+    # A prediction's panelist.
+    persona_slug: str | None = None
+    persona_name: str | None = None
     # Whether the story's own text matched; else it is here for its takes alone.
     matched_itself: bool = True
     takes: list[TakeHit] = field(default_factory=list)
@@ -146,7 +150,8 @@ def _grouped(rows: list[Any]) -> list[tuple[float, list[Any]]]:
     and in its takes) and one per tool, each ranked by its best row."""
     results: dict[tuple[str, int], list[Any]] = {}
     for row in rows:
-        key = ("tool", row["item_id"]) if row["kind"] == "tool" else ("story", row["story_id"])
+        standalone = row["kind"] in ("tool", "prediction")
+        key = (row["kind"], row["item_id"]) if standalone else ("story", row["story_id"])
         results.setdefault(key, []).append(row)
     ranked = [(_standing(members), members) for members in results.values()]
     ranked.sort(key=lambda pair: pair[0], reverse=True)
@@ -174,13 +179,15 @@ def _result(members: list[Any], snippets: dict[tuple[str, int], str]) -> Hit:
         (row for row in members if row["kind"] == "take"), key=lambda r: -float(r["rank"])
     )
     return Hit(
-        kind="tool" if first["kind"] == "tool" else "story",
+        kind=first["kind"] if first["kind"] in ("tool", "prediction") else "story",
         title=first["title"],
-        slug=first["story_slug"] if first["kind"] == "take" else first["slug"],
+        slug=first["story_slug"] if first["kind"] in ("take", "prediction") else first["slug"],
         rank=max(float(row["rank"]) for row in members),
         snippet=highlight(snippets.get((own["kind"], own["item_id"]), "")) if own else Markup(),
         tool_name=first["tool_name"],
         category_name=first["category_name"],
+        persona_slug=first["persona_slug"] if first["kind"] == "prediction" else None,
+        persona_name=first["persona_name"] if first["kind"] == "prediction" else None,
         matched_itself=own is not None,
         takes=[
             TakeHit(
@@ -200,6 +207,7 @@ def _snippets(sql: str, terms: str, rows: list[Any]) -> dict[tuple[str, int], st
         bindparam("stories", ids["story"], expanding=True),
         bindparam("takes", ids["take"], expanding=True),
         bindparam("tools", ids["tool"], expanding=True),
+        bindparam("predictions", ids["prediction"], expanding=True),
     )
     result = db.session.execute(statement, {"terms": terms})
     return {(kind, item_id): snippet or "" for kind, item_id, snippet in result}
@@ -230,10 +238,14 @@ _TOOL_COLUMNS = """CAST(NULL AS INTEGER) AS story_id, CAST(NULL AS TIMESTAMP) AS
     t.name AS title, t.slug AS slug,
     NULL AS story_slug, NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name,
     c.name AS category_name"""
+_PREDICTION_COLUMNS = """st.id AS story_id, st.published_at AS published_at,
+    pr.claim AS title, st.slug AS slug, st.slug AS story_slug, p.slug AS persona_slug,
+    p.name AS persona_name, t.name AS tool_name, c.name AS category_name"""
 _STORY_JOINS = "JOIN tools t ON t.id = st.tool_id JOIN categories c ON c.id = st.category_id"
 _TAKE_JOINS = (
     f"JOIN stories st ON st.id = tk.story_id JOIN personas p ON p.id = tk.persona_id {_STORY_JOINS}"
 )
+_PREDICTION_JOINS = f"JOIN takes tk ON tk.id = pr.take_id {_TAKE_JOINS}"
 
 # SQLite: the index row of item `id` has rowid id * 4 + kind (see schema.py), so an item's
 # id is rowid / 4 (integer division): written that way the join uses the primary key. Each
@@ -274,17 +286,29 @@ _SQLITE = {
           AND search_index.rowid <= {_LAST_ROWID.format(table="tools")}
           AND (:category_id IS NULL OR t.category_id = :category_id)
           AND (:tool IS NULL OR t.slug = :tool) {_NEWEST}""",
+    "prediction": f"""
+        SELECT 'prediction' AS kind, pr.id AS item_id, {_BM25}, {_PREDICTION_COLUMNS}
+        FROM search_index JOIN predictions pr ON pr.id = search_index.rowid / 4
+        {_PREDICTION_JOINS}
+        WHERE {_MATCH} AND search_index.rowid % 4 = {schema.PREDICTION}
+          AND search_index.rowid <= {_LAST_ROWID.format(table="predictions")}
+          AND (:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS} {_NEWEST}""",
 }
+# A prediction's snippet comes from whichever column matched (its claim is its title).
 _SQLITE_SNIPPETS = f"""
     SELECT CASE search_index.rowid % 4 WHEN {schema.STORY} THEN 'story'
-                WHEN {schema.TAKE} THEN 'take' ELSE 'tool' END,
+                WHEN {schema.TAKE} THEN 'take' WHEN {schema.TOOL} THEN 'tool'
+                ELSE 'prediction' END,
            search_index.rowid / 4,
-           snippet(search_index, 1, char(2), char(3), '…', 24)
+           CASE WHEN search_index.rowid % 4 = {schema.PREDICTION}
+                THEN snippet(search_index, -1, char(2), char(3), '…', 24)
+                ELSE snippet(search_index, 1, char(2), char(3), '…', 24) END
     FROM search_index
     WHERE {_MATCH} AND search_index.rowid IN (
         SELECT id * 4 + {schema.STORY} FROM stories WHERE id IN :stories
         UNION ALL SELECT id * 4 + {schema.TAKE} FROM takes WHERE id IN :takes
-        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools)"""
+        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools
+        UNION ALL SELECT id * 4 + {schema.PREDICTION} FROM predictions WHERE id IN :predictions)"""
 
 _TSQUERY = "plainto_tsquery('english', :terms)"
 # PostgreSQL: each arm picks the newest :candidates matches by id (the planner walks the
@@ -316,6 +340,15 @@ _POSTGRES = {
           AND (CAST(:category_id AS INTEGER) IS NULL OR t.category_id = :category_id)
           AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)
         ORDER BY t.id DESC LIMIT :candidates""",
+    "prediction": f"""
+        SELECT 'prediction' AS kind, pr.id AS item_id,
+               ts_rank_cd(pr.search_vector, {_TSQUERY}) AS rank, {_PREDICTION_COLUMNS}
+        FROM (SELECT pr.id FROM predictions pr {_PREDICTION_JOINS}
+              WHERE pr.search_vector @@ {_TSQUERY}
+                AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona)
+                AND {_TYPED_STORY_FILTERS}
+              ORDER BY pr.id DESC LIMIT :candidates) AS newest
+        JOIN predictions pr ON pr.id = newest.id {_PREDICTION_JOINS}""",
 }
 _HEADLINE = "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1'"
 _POSTGRES_SNIPPETS = f"""
@@ -327,4 +360,8 @@ _POSTGRES_SNIPPETS = f"""
     UNION ALL
     SELECT 'tool', id,
            ts_headline('english', tagline || ' ' || description, {_TSQUERY}, {_HEADLINE})
-    FROM tools WHERE id IN :tools"""
+    FROM tools WHERE id IN :tools
+    UNION ALL
+    SELECT 'prediction', id,
+           ts_headline('english', claim || ' ' || criterion, {_TSQUERY}, {_HEADLINE})
+    FROM predictions WHERE id IN :predictions"""

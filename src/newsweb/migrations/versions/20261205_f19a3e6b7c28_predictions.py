@@ -8,6 +8,8 @@ Created: 2026-12-05 11:40:00
 import sqlalchemy as sa
 from alembic import op
 
+from newsweb.search.schema import create_search_index, drop_search_index
+
 revision = "f19a3e6b7c28"
 down_revision = "e4b7c1d09a52"
 branch_labels = None
@@ -50,8 +52,10 @@ def upgrade() -> None:
         batch.create_index("ix_predictions_ledger", ["outcome", "due_on", "id"])
         batch.create_index("ix_predictions_persona", ["persona_id", "outcome", "due_on", "id"])
         batch.create_index("ix_predictions_take_id", ["take_id"])
+    create_search_index(op.get_bind(), ["predictions"])
 
 
 def downgrade() -> None:
-    """Drop the table (its indexes go with it)."""
+    """Take predictions out of search, then drop the table (its indexes go with it)."""
+    drop_search_index(op.get_bind(), ["predictions"])
     op.drop_table("predictions")
