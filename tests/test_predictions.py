@@ -9,6 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from newsweb.digest.mailing import render_digest
+from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
 from newsweb.models import Persona, Prediction, Revision, Story, StoryStatus, Take
 from newsweb.models.clock import utcnow
@@ -208,3 +210,24 @@ def test_predictions_on_draft_stories_stay_hidden(editor: Auth, demo_app: Flask)
         db.session.commit()
     html = demo_app.test_client().get("/predictions").get_data(as_text=True)
     assert "Cursor has neither published" not in html
+
+
+def test_digest_shows_the_predictions_that_came_due_that_week(demo_app: Flask) -> None:
+    """The week of September 30, 2026 lists the two demo predictions due that day, with
+    their rulings, on its page and in its mail."""
+    html = demo_app.test_client().get("/digest/2026-W40").get_data(as_text=True)
+    section = html.split('id="digest-predictions-heading"')[1].split("</section>")[0]
+    assert "volume waits until 2027" in section
+    assert "downstream AI Act documentation" in section
+    assert section.count('class="prediction"') == 2
+    assert "Partly" in section
+    assert "Came true" in section
+    quiet = demo_app.test_client().get("/digest/2026-W30").get_data(as_text=True)
+    assert "No prediction came due that week." in quiet
+
+    with demo_app.test_request_context():
+        week = IsoWeek.parse("2026-W40")
+        assert week is not None
+        rendered = render_digest(week)
+    assert "PREDICTIONS THAT CAME DUE (2)" in rendered.text
+    assert "The Skeptic, due September 30, 2026: Partly" in rendered.text

@@ -81,6 +81,18 @@ def ledger(
     return LedgerPage(status, page, next_cursor)
 
 
+def predictions_due_between(first: date, last: date) -> list[Prediction]:
+    """Return the predictions due from `first` to `last` (both included), whatever their
+    status, soonest first, in one statement."""
+    return list(
+        db.session.scalars(
+            _visible()
+            .where(Prediction.due_on.between(first, last))
+            .order_by(Prediction.due_on, Prediction.id)
+        )
+    )
+
+
 def predictions_by(persona: Persona, *, limit: int) -> list[Prediction]:
     """Return `persona`'s newest-due predictions, every status, in one statement."""
     return list(

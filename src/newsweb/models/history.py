@@ -157,6 +157,8 @@ class Prediction(Base):
     __table_args__ = (
         Index("ix_predictions_ledger", "outcome", "due_on", "id"),
         Index("ix_predictions_persona", "persona_id", "outcome", "due_on", "id"),
+        # The digest's predictions that came due in a week.
+        Index("ix_predictions_due", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

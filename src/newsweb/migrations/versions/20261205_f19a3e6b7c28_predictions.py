@@ -51,6 +51,7 @@ def upgrade() -> None:
     with op.batch_alter_table("predictions") as batch:
         batch.create_index("ix_predictions_ledger", ["outcome", "due_on", "id"])
         batch.create_index("ix_predictions_persona", ["persona_id", "outcome", "due_on", "id"])
+        batch.create_index("ix_predictions_due", ["due_on", "id"])
         batch.create_index("ix_predictions_take_id", ["take_id"])
     create_search_index(op.get_bind(), ["predictions"])
 
