@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
 from newsweb.models import Persona, Tool, User, Verdict, VerdictChange
-from tests.conftest import Auth
+from tests.conftest import Auth, htmx
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOTE = "Capacity complaints stopped for a full quarter; moving to ship."
@@ -160,3 +160,27 @@ def test_unknown_slugs_have_no_verdict_feed(demo_app: Flask) -> None:
     client = demo_app.test_client()
     assert client.get("/feeds/tools/no-such-tool/verdicts.atom").status_code == 404
     assert client.get("/feeds/panel/nobody/verdicts.atom").status_code == 404
+
+
+def test_bookmarked_tool_says_its_verdict_changed_since_saved(
+    editor: Auth, demo_app: Flask, member: str
+) -> None:
+    """A member who saved Anthropic sees no note until a panelist's call on it changes;
+    then /bookmarks and the sidebar both say so, and only for that tool."""
+    reader = Auth(demo_app.test_client())
+    reader.sign_in(member)
+    for tool in ("anthropic", "openai"):
+        saved = reader.client.post(
+            f"/bookmarks/tools/{tool}", data={"csrf_token": reader.token("/bookmarks")}
+        )
+        assert saved.status_code == 303
+    note = "Verdict changed since you saved"
+    assert note not in reader.client.get("/bookmarks").get_data(as_text=True)
+
+    assert save_skeptic_on_anthropic(demo_app, editor, ship="ship", change_note=NOTE) == 303
+
+    page = reader.client.get("/bookmarks").get_data(as_text=True)
+    assert page.count(note) == 1
+    assert "/tools/anthropic#verdict-history" in page
+    sidebar = reader.client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
+    assert sidebar.count(note) == 1
