@@ -2,7 +2,7 @@
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.history import Outcome, Prediction, PredictionStatus, VerdictChange
-from newsweb.models.mailings import DigestSend
+from newsweb.models.mailings import DigestSend, VerdictAlertSend
 from newsweb.models.revisions import ItemKind, Revision
 from newsweb.models.state import NewsroomState
 from newsweb.models.users import Bookmark, Role, User
@@ -25,5 +25,6 @@ __all__ = [
     "Tool",
     "User",
     "Verdict",
+    "VerdictAlertSend",
     "VerdictChange",
 ]
