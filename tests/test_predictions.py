@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from newsweb.digest.mailing import render_digest
 from newsweb.digest.weeks import IsoWeek
@@ -231,3 +232,23 @@ def test_digest_shows_the_predictions_that_came_due_that_week(demo_app: Flask) -
         rendered = render_digest(week)
     assert "PREDICTIONS THAT CAME DUE (2)" in rendered.text
     assert "The Skeptic, due September 30, 2026: Partly" in rendered.text
+
+
+def test_demo_has_a_dozen_predictions_across_the_panel(demo_app: Flask) -> None:
+    """The demo ledger: at least twelve predictions from every panelist, a few resolved,
+    each in a take on a published story, every ruling with its note and https source."""
+    with demo_app.app_context():
+        predictions = list(
+            db.session.scalars(select(Prediction).options(joinedload(Prediction.persona)))
+        )
+    assert len(predictions) >= 12
+    assert {p.persona.slug for p in predictions} == {
+        "the-founder",
+        "the-skeptic",
+        "the-futurist",
+        "the-builder",
+    }
+    resolved = [p for p in predictions if p.outcome is not None]
+    assert 3 <= len(resolved) < len(predictions)
+    assert all(p.ruling_note and p.ruling_source.startswith("https://") for p in resolved)
+    assert all(p.resolved_at is not None and p.resolved_at.date() >= p.due_on for p in resolved)
