@@ -239,6 +239,20 @@ class Auth:
         return self.client.post("/logout", data={"csrf_token": self.token("/account")})
 
 
+def signed_in_staff(app: Flask, email: str, *, role: str, name: str) -> Auth:
+    """A client signed in as a new account with `role`."""
+    create_user(app, email, role=role, name=name)
+    auth = Auth(app.test_client())
+    assert auth.sign_in(email).status_code == 303
+    return auth
+
+
+@pytest.fixture
+def editor(demo_app: Flask) -> Auth:
+    """A client signed in as an editor of the demo newsroom."""
+    return signed_in_staff(demo_app, "editor@example.com", role="editor", name="Eddie Editor")
+
+
 @pytest.fixture
 def auth(demo_client: FlaskClient) -> Auth:
     """Sign-in helper for `demo_client`."""

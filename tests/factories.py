@@ -10,7 +10,9 @@ from newsweb.extensions import db
 from newsweb.models import (
     Bookmark,
     Category,
+    Outcome,
     Persona,
+    Prediction,
     Story,
     StoryStatus,
     Take,
@@ -135,6 +137,36 @@ def more_stories(count: int) -> None:
             personas,
             day=number,
         )
+    db.session.commit()
+
+
+def flip_every_verdict(times: int) -> None:
+    """Flip every verdict `times` times, one commit each, so the panel's history grows."""
+    for _ in range(times):
+        for verdict in db.session.scalars(select(Verdict)):
+            verdict.ship = not verdict.ship
+        db.session.commit()
+
+
+def predict_in_every_take() -> None:
+    """Add a prediction to every take: a third still open, a third due, a third ruled on
+    (the outcomes in turn), then commit."""
+    today = utcnow().date()
+    outcomes = list(Outcome)
+    for number, take in enumerate(db.session.scalars(select(Take).order_by(Take.id))):
+        kind = number % 3
+        prediction = Prediction(
+            take_id=take.id,
+            persona_id=take.persona_id,
+            claim=f"Claim {number} comes true.",
+            due_on=today + timedelta(days=30 if kind == 0 else -30 - number),
+        )
+        if kind == 2:
+            prediction.outcome = outcomes[number % len(outcomes)]
+            prediction.ruling_note = f"Ruling {number}."
+            prediction.ruling_source = "https://example.com/evidence"
+            prediction.resolved_at = utcnow()
+        db.session.add(prediction)
     db.session.commit()
 
 

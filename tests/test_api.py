@@ -442,6 +442,41 @@ def test_answers_are_cacheable_and_open_to_any_origin(demo_client: FlaskClient) 
     assert missing.headers["Cache-Control"] == "no-store"
 
 
+# --------------------------------------------------------------- the panel's record
+
+
+def test_verdict_changes_newest_first_with_filters(demo_client: FlaskClient) -> None:
+    """The demo's flips come back newest first; a panelist filter keeps only theirs."""
+    items = get_json(demo_client, f"{API}/verdict-changes?persona=the-skeptic")["items"]
+    assert {item["persona"]["slug"] for item in items} == {"the-skeptic"}
+    flips = [(i["tool"]["slug"], i["from_call"], i["to_call"]) for i in items if i["from_call"]]
+    assert flips == [("nvidia", "skip", "ship"), ("hugging-face", "skip", "ship")]
+    stamps = [item["changed_at"] for item in items]
+    assert stamps == sorted(stamps, reverse=True)
+    get_json(demo_client, f"{API}/verdict-changes?persona=nobody", status=400)
+
+
+def test_predictions_by_status_and_outcome_page_to_the_end(demo_client: FlaskClient) -> None:
+    """Open predictions page by due date to the end; resolved ones carry their ruling."""
+    seen: list[str] = []
+    page = get_json(demo_client, f"{API}/predictions?limit=3")
+    while True:
+        assert all(item["status"] == "open" for item in page["items"])
+        seen += [item["due_on"] for item in page["items"]]
+        if page["next"] is None:
+            break
+        page = get_json(
+            demo_client, urlsplit(page["next"]["url"])._replace(scheme="", netloc="").geturl()
+        )
+    assert seen == sorted(seen)
+    everything = get_json(demo_client, f"{API}/predictions?limit=50")["items"]
+    assert seen == [item["due_on"] for item in everything]
+    resolved = get_json(demo_client, f"{API}/predictions?status=resolved&outcome=came_true")
+    assert [item["ruling"]["outcome"] for item in resolved["items"]] == ["came_true"]
+    assert resolved["items"][0]["take_url"].endswith("#take-the-builder")
+    get_json(demo_client, f"{API}/predictions?status=later", status=400)
+
+
 # --------------------------------------------------------------- statement counts
 
 # Each endpoint's statement count, asserted exactly so that a new query is a visible change.
@@ -454,6 +489,10 @@ STATEMENTS = {
     f"{API}/tools/mistral-ai": 2,  # tool, verdicts with personas
     f"{API}/personas": 1,
     f"{API}/personas/the-skeptic": 1,
+    f"{API}/verdict-changes": 1,  # changes with tools and personas
+    f"{API}/verdict-changes?tool=mistral-ai&persona=the-skeptic": 3,  # + each filter's lookup
+    f"{API}/predictions?status=resolved": 1,  # predictions with personas, takes, stories
+    f"{API}/predictions?status=due&persona=the-skeptic&limit=2": 2,  # + the persona
     f"{API}/openapi.json": 0,
 }
 
@@ -470,6 +509,8 @@ def test_statement_count_does_not_grow_with_the_data(
     small = statements_for(app, path)
     with app.app_context():
         factories.more_stories(27)
+        factories.flip_every_verdict(2)
+        factories.predict_in_every_take()
     assert small == statements_for(app, path) == STATEMENTS[path]
 
 
@@ -592,3 +633,7 @@ def test_every_demo_item_conforms_to_the_document(demo_client: FlaskClient) -> N
         operation.Case(path_parameters={"slug": persona["slug"]}).call_and_validate(headers=AS_IS)
     last_page = api_schema["/stories"]["GET"].Case(query={"limit": 50})
     last_page.call_and_validate(headers=AS_IS)
+    for status in ("open", "due", "resolved"):
+        ledger = api_schema["/predictions"]["GET"].Case(query={"status": status, "limit": 50})
+        ledger.call_and_validate(headers=AS_IS)
+    api_schema["/verdict-changes"]["GET"].Case(query={}).call_and_validate(headers=AS_IS)

@@ -102,7 +102,8 @@ def test_generator_writes_what_it_says(
         assert kept == {(persona, int(n)) for persona, n in counted_takes}
         generated = set(connection.scalars(select(Story.slug).order_by(Story.id).offset(18)))
         if engine.dialect.name == "sqlite":
-            assert count("search_index") == count(Story) + count(Take) + count("tools")
+            searched = count(Story) + count(Take) + count("tools") + count("predictions")
+            assert count("search_index") == searched
     engine.dispose()
     html = app.test_client().get("/search?q=model").get_data(as_text=True)
     assert generated & set(STORY_LINK.findall(html))

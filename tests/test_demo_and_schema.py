@@ -27,7 +27,7 @@ def expression_indexes(connection: Connection) -> dict[str, str]:
     rows = connection.execute(
         text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%(%(%'")
     )
-    return {str(name): str(sql) for name, sql in rows.tuples()}
+    return {str(name): str(sql) for name, sql in rows}
 
 
 def counts() -> dict[str, int]:

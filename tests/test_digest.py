@@ -304,7 +304,8 @@ def test_digest_feed_has_one_entry_per_week(recent_app: Flask) -> None:
 
 # The digest page: first week on record, the most discussed stories, how many there were,
 # panelists, verdicts. Its feed: each of the last twelve weeks' newest stories, verdicts.
-DIGEST_STATEMENTS = {"/digest/2026-W02": 5, "/digest": 5, "/feeds/digest.atom": 2}
+# The page: first week, stories, count, panelists, verdicts, predictions that came due.
+DIGEST_STATEMENTS = {"/digest/2026-W02": 6, "/digest": 6, "/feeds/digest.atom": 2}
 # Stories each of them lists at most (a digest, not the week's archive).
 LISTED = {"/digest/2026-W02": 30, "/digest": 30, "/feeds/digest.atom": 10}
 

@@ -16,28 +16,22 @@ from werkzeug.routing import Rule
 from newsweb.extensions import db
 from newsweb.models import Bookmark, Persona, Revision, Role, Story, Take, Tool, User, Verdict
 from newsweb.models.clock import utcnow
-from tests.conftest import Auth, create_user, htmx
+from tests.conftest import Auth, htmx, signed_in_staff
 from tests.html import unsafe_markup
 
-SAMPLE = {"story_id": "1", "slug": "mistral-ai", "user_id": "1"}
-
-
-@pytest.fixture
-def editor(demo_app: Flask) -> Auth:
-    """A client signed in as an editor of the demo newsroom."""
-    create_user(demo_app, "editor@example.com", role="editor", name="Eddie Editor")
-    auth = Auth(demo_app.test_client())
-    assert auth.sign_in("editor@example.com").status_code == 303
-    return auth
+SAMPLE = {
+    "story_id": "1",
+    "slug": "mistral-ai",
+    "user_id": "1",
+    "take_id": "1",
+    "prediction_id": "1",
+}
 
 
 @pytest.fixture
 def admin(demo_app: Flask) -> Auth:
     """A client signed in as the demo newsroom's only admin."""
-    create_user(demo_app, "admin@example.com", role="admin", name="Ada Admin")
-    auth = Auth(demo_app.test_client())
-    assert auth.sign_in("admin@example.com").status_code == 303
-    return auth
+    return signed_in_staff(demo_app, "admin@example.com", role="admin", name="Ada Admin")
 
 
 def editor_rules(app: Flask) -> list[tuple[Rule, str]]:

@@ -385,7 +385,13 @@ def test_sitemap_lists_every_visible_story_and_the_sections(make_app: Callable[.
     assert paths == {f"/news/story-00{n}": f"2026-01-0{n + 1}" for n in range(5)}
     sections = sitemap_urls(client, "/sitemaps/sections.xml")
     assert sections["/"] == "2026-01-05"
-    for path in ("/tools/mistral-ai", "/tools/anthropic", "/panel/the-builder", "/feeds"):
+    for path in (
+        "/tools/mistral-ai",
+        "/tools/anthropic",
+        "/panel/the-builder",
+        "/feeds",
+        "/predictions",
+    ):
         assert path in sections
     # 1 January 2026 is a Thursday: its stories fall in 2026-W01 and 2026-W02.
     assert sections["/digest/2026-W01"] == "2026-01-04"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Story, StoryStatus, Take, Tool
+from newsweb.models import Prediction, Story, StoryStatus, Take, Tool
 from newsweb.search import queries
 from tests import factories
 from tests.conftest import htmx
@@ -268,3 +270,40 @@ def test_optimize_merges_the_index_and_search_finds_the_same(search_app: Flask) 
         assert merged < pieces
     after = [hits(client, q=word) for word in ("funded", "says", "story", "anthropic")]
     assert after == before
+
+
+def test_predictions_are_found_by_claim_and_criterion(search_app: Flask) -> None:
+    """A prediction's claim or test matches; one in a draft story's take is never found;
+    the panelist filter keeps only theirs; the result links to the take."""
+    with search_app.app_context():
+        takes = {
+            (take.story.slug, take.persona.slug): take
+            for take in db.session.scalars(
+                select(Take).options(joinedload(Take.story), joinedload(Take.persona))
+            )
+        }
+        for (story, persona), claim, criterion in (
+            (("lab-funded-by-new-investors", "the-skeptic"), "Zeppelins return", "A count."),
+            (("quarterly-results", "the-founder"), "Margins grow", "A zeppelin count."),
+            (("secret-draft-about-funding", "the-skeptic"), "Zeppelins win", ""),
+        ):
+            take = takes[(story, persona)]
+            db.session.add(
+                Prediction(
+                    take_id=take.id,
+                    persona_id=take.persona_id,
+                    claim=claim,
+                    criterion=criterion,
+                    due_on=date(2030, 1, 1),
+                )
+            )
+        db.session.commit()
+    client = search_app.test_client()
+    found = hits(client, q="zeppelin", kind="prediction")
+    assert sorted(title for _, title in found) == ["Margins grow", "Zeppelins return"]
+    assert {kind for kind, _ in found} == {"prediction"}
+    only_skeptic = hits(client, q="zeppelin", persona="the-skeptic")
+    assert only_skeptic == [("prediction", "Zeppelins return")]
+    html = client.get("/search?q=zeppelins&kind=prediction").get_data(as_text=True)
+    assert "Prediction · The Skeptic" in html
+    assert "/news/lab-funded-by-new-investors?expand=the-skeptic#take-the-skeptic" in html

@@ -20,9 +20,16 @@ PAGES = {
     "/news/story-001": 4,  # version, story, takes with personas, more about the tool
     "/news/story-001/takes/the-skeptic?expanded=1": 3,  # version, story, the take (htmx)
     "/tools": 3,  # version, categories, tools with tallies
-    "/tools/mistral-ai": 5,  # version, tool, scorecard, stories, panelists
-    "/panel": 2,  # version, personas with counts
-    "/panel/the-skeptic": 5,  # version, persona, categories, verdicts, takes
+    "/tools/mistral-ai": 6,  # version, tool, scorecard, verdict history, stories, panelists
+    "/panel": 3,  # version, personas with counts, track records
+    # version, persona, categories, verdicts, changed calls, track record, predictions, takes
+    "/panel/the-skeptic": 8,
+    "/predictions": 5,  # version, panel, open, due, resolved
+    "/predictions?status=open&panelist=the-skeptic": 3,  # version, panel, one page
+    # Feeds are not shared pages (no version read): the verdict feeds, all, by tool, by panelist.
+    "/feeds/verdicts.atom": 1,  # verdict changes with their tools and panelists
+    "/feeds/tools/mistral-ai/verdicts.atom": 2,  # tool, its verdict changes
+    "/feeds/panel/the-skeptic/verdicts.atom": 2,  # panelist, their verdict changes
 }
 
 
@@ -32,7 +39,7 @@ PAGES = {
 MEMBER_PAGES = {
     "/news/story-001": 6,  # version, user, the story page's four, saved items
     "/tools": 5,  # version, user, categories, tools with tallies, saved items
-    "/tools/mistral-ai": 7,  # version, user, the tool page's four, saved items
+    "/tools/mistral-ai": 8,  # version, user, the tool page's five, saved items
     "/bookmarks": 2,  # user, bookmarks with their tools and stories
     "/bookmarks/sidebar": 2,  # user, bookmarks
 }
@@ -49,13 +56,16 @@ def headers_for(path: str) -> dict[str, str]:
 def test_statement_count_does_not_grow_with_the_data(
     make_app: Callable[..., Flask], path: str
 ) -> None:
-    """The same page runs the same statements with 3 stories as with 300."""
+    """The same page runs the same statements with 3 stories as with 300 (and a verdict
+    history many times longer, and a prediction in every take)."""
     app = make_app()
     with app.app_context():
         factories.newsroom(3)
     small = statements_for(app, path, headers=headers_for(path))
     with app.app_context():
         factories.more_stories(297)
+        factories.flip_every_verdict(3)
+        factories.predict_in_every_take()
     large = statements_for(app, path, headers=headers_for(path))
     assert small == large == PAGES[path]
 

@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         health,
         news,
         panel,
+        predictions,
         search,
         tools,
         web,
@@ -65,7 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from newsweb.demo import cli as demo_cli
     from newsweb.security_check import security_check_command
 
-    sections = (news, tools, panel, compare, search, digest, feeds, api)
+    sections = (news, tools, panel, predictions, compare, search, digest, feeds, api)
     for section in (*sections, bookmarks, accounts, editor, health):
         app.register_blueprint(section.blueprint)
     sessions.init_app(app)

@@ -24,12 +24,15 @@ from newsweb.api.schemas import (
     Error,
     Persona,
     PersonaList,
+    PredictionPage,
     Slug,
     Story,
     StoryPage,
     Tool,
     ToolList,
+    VerdictChangeList,
 )
+from newsweb.models import Outcome, PredictionStatus
 
 Schema = dict[str, Any]
 
@@ -63,6 +66,8 @@ ANSWER_MODELS: tuple[type[BaseModel], ...] = (
     Tool,
     PersonaList,
     Persona,
+    VerdictChangeList,
+    PredictionPage,
     Error,
 )
 
@@ -89,7 +94,7 @@ PARAMETERS: dict[str, Schema] = {
     "limit": {
         "name": "limit",
         "in": "query",
-        "description": f"How many stories a page holds (default {DEFAULT_LIMIT}).",
+        "description": f"How many items a page holds (default {DEFAULT_LIMIT}).",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
     },
     "after": {
@@ -107,8 +112,31 @@ PARAMETERS: dict[str, Schema] = {
     "tool": {
         "name": "tool",
         "in": "query",
-        "description": "Only stories about the tool with this slug (400 if there is none).",
+        "description": "Only items about the tool with this slug (400 if there is none).",
         "schema": SLUG,
+    },
+    "persona": {
+        "name": "persona",
+        "in": "query",
+        "description": "Only items by the persona with this slug (400 if there is none).",
+        "schema": SLUG,
+    },
+    "status": {
+        "name": "status",
+        "in": "query",
+        "description": "Which predictions: open (before their day), due (awaiting a ruling) "
+        "or resolved.",
+        "schema": {
+            "type": "string",
+            "enum": [status.value for status in PredictionStatus],
+            "default": "open",
+        },
+    },
+    "outcome": {
+        "name": "outcome",
+        "in": "query",
+        "description": "Only resolved predictions with this ruling.",
+        "schema": {"type": "string", "enum": [outcome.value for outcome in Outcome]},
     },
 }
 
@@ -217,6 +245,25 @@ PATHS: dict[str, Schema] = {
             errors=(400, 404),
         )
     },
+    "/verdict-changes": {
+        "get": _operation(
+            "listVerdictChanges",
+            "The newest 50 changes of the panel's calls on tools: first calls, flips, withdrawals.",
+            _ok("The verdict changes, newest first.", VerdictChangeList),
+            parameters=[_ref(name, "parameters") for name in ("tool", "persona")],
+        )
+    },
+    "/predictions": {
+        "get": _operation(
+            "listPredictions",
+            "The panel's dated predictions in one status, a page at a time.",
+            _ok("A page of predictions.", PredictionPage),
+            parameters=[
+                _ref(name, "parameters")
+                for name in ("status", "persona", "outcome", "limit", "after")
+            ],
+        )
+    },
     "/openapi.json": {
         "get": _operation(
             "getOpenApiDocument",
@@ -249,8 +296,9 @@ def _document() -> Schema:
             "title": "newsweb API",
             "version": "1.0.0",
             "description": (
-                "Read-only JSON for the newsroom's published stories, the tools it covers "
-                "and its panel of critics. Every answer is public and cacheable (ETag); "
+                "Read-only JSON for the newsroom's published stories, the tools it covers, "
+                "its panel of critics, their verdict changes and their predictions. Every "
+                "answer is public and cacheable (ETag); "
                 'errors are JSON: `{"error": {"status": ..., "message": ...}}`.'
             ),
         },

@@ -7,6 +7,7 @@ up as an error instead of a quietly different answer. Unknown parameters are ign
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from flask import request
 from werkzeug.exceptions import BadRequest
@@ -71,4 +72,14 @@ def slug(name: str) -> str | None:
         return None
     if not is_slug(value):
         raise BadRequest(f"`{name}` must be a slug: lowercase letters, digits and single hyphens.")
+    return value
+
+
+def choice(name: str, allowed: Sequence[str], default: str | None = None) -> str | None:
+    """A parameter that takes one of `allowed` words: `default` when absent, else 400."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if value not in allowed:
+        raise BadRequest(f"`{name}` must be one of: {', '.join(allowed)}.")
     return value

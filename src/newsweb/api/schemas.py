@@ -11,8 +11,8 @@ Text goes out exactly as stored; JSON needs no HTML escaping. The one HTML field
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -169,6 +169,66 @@ class PersonaList(ApiObject):
     """The panel, in order."""
 
     items: list[Persona] = Field(description="The personas.")
+
+
+Call = Literal["ship", "skip"]
+
+
+class VerdictChange(ApiObject):
+    """One move of a persona's call on a tool: a first call, a flip, or a call withdrawn."""
+
+    tool: ToolRef = Field(description="The tool the call is on.")
+    persona: PersonaRef = Field(description="Whose call it is.")
+    from_call: Call | None = Field(description="The call before; null for a first call.")
+    to_call: Call | None = Field(description="The call after; null when it was withdrawn.")
+    reason: str = Field(description="Why it changed: the editor's note, or the take, plain text.")
+    changed_at: Timestamp = Field(description="When it changed: ISO 8601, in UTC (`Z`).")
+    url: Url = Field(description="The change on the tool's page on this site.")
+
+
+class VerdictChangeList(ApiObject):
+    """Verdict changes, newest first (at most 50)."""
+
+    items: list[VerdictChange] = Field(max_length=50, description="The changes.")
+
+
+class StoryRef(ApiObject):
+    """A published story, named."""
+
+    slug: Slug = Field(description="The story's slug, as in `/stories/{slug}`.")
+    title: str = Field(description="The headline, plain text.")
+    url: Url = Field(description="The story's page on this site.")
+
+
+class Ruling(ApiObject):
+    """The newsroom's ruling on a prediction that came due."""
+
+    outcome: Literal["came_true", "partly", "did_not"] = Field(description="How it turned out.")
+    note: str = Field(description="What happened, against the claim, plain text.")
+    source_url: Url | None = Field(description="The evidence; null when there is none.")
+    ruled_at: Timestamp | None = Field(description="When the latest ruling was made, in UTC.")
+
+
+class Prediction(ApiObject):
+    """A dated, checkable claim in a persona's take."""
+
+    claim: str = Field(description="The claim, one sentence, plain text.")
+    due_on: date = Field(description="The day it can be checked (ISO 8601 date).")
+    criterion: str = Field(description="How to check it; empty when not given.")
+    status: Literal["open", "due", "resolved"] = Field(
+        description="open before its day, due until ruled on, then resolved."
+    )
+    persona: PersonaRef = Field(description="Who made it.")
+    story: StoryRef = Field(description="The story whose take holds it.")
+    take_url: Url = Field(description="The take on the story's page.")
+    ruling: Ruling | None = Field(description="The ruling; null until resolved.")
+
+
+class PredictionPage(ApiObject):
+    """A page of predictions in one status: open and due soonest first, resolved latest first."""
+
+    items: list[Prediction] = Field(max_length=MAX_LIMIT, description="The page's predictions.")
+    next: NextPage | None = Field(description="The following page; null on the last one.")
 
 
 class ErrorDetail(ApiObject):

@@ -6,11 +6,22 @@ so building a response runs no SQL of its own.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, jsonify, url_for
 
 from newsweb.api import schemas
 from newsweb.markup import render_markdown
-from newsweb.models import Category, Persona, Story, Take, Tool, Verdict
+from newsweb.models import (
+    Category,
+    Persona,
+    Prediction,
+    Story,
+    Take,
+    Tool,
+    Verdict,
+    VerdictChange,
+)
 from newsweb.models.content import ship_share
 from newsweb.tools.queries import DirectoryEntry
 
@@ -135,3 +146,67 @@ def persona(found: Persona) -> schemas.Persona:
 def persona_list(personas: list[Persona]) -> schemas.PersonaList:
     """The panel as one object, in the order given."""
     return schemas.PersonaList(items=[persona(found) for found in personas])
+
+
+def _call(ship: bool | None) -> schemas.Call | None:
+    """A stored call as the API names it."""
+    return None if ship is None else ("ship" if ship else "skip")
+
+
+def verdict_changes(changes: list[VerdictChange]) -> schemas.VerdictChangeList:
+    """Verdict changes, each with its tool and persona loaded."""
+    items = [
+        schemas.VerdictChange(
+            tool=tool_ref(change.tool),
+            persona=persona_ref(change.persona),
+            from_call=_call(change.from_ship),
+            to_call=_call(change.to_ship),
+            reason=change.reason,
+            changed_at=change.changed_at,
+            url=url_for(
+                "tools.show",
+                slug=change.tool.slug,
+                _anchor=f"verdict-change-{change.id}",
+                _external=True,
+            ),
+        )
+        for change in changes
+    ]
+    return schemas.VerdictChangeList(items=items)
+
+
+def prediction(found: Prediction, today: date) -> schemas.Prediction:
+    """A prediction, its persona and its take's story loaded."""
+    story = found.take.story
+    ruling = None
+    if found.outcome is not None:
+        ruling = schemas.Ruling(
+            outcome=found.outcome.value,
+            note=found.ruling_note,
+            source_url=found.ruling_source or None,
+            ruled_at=found.resolved_at,
+        )
+    return schemas.Prediction(
+        claim=found.claim,
+        due_on=found.due_on,
+        criterion=found.criterion,
+        status=found.status(today).value,
+        persona=persona_ref(found.persona),
+        story=schemas.StoryRef(
+            slug=story.slug,
+            title=story.title,
+            url=url_for("news.show", slug=story.slug, _external=True),
+        ),
+        take_url=url_for(
+            "news.show", slug=story.slug, _anchor=f"take-{found.persona.slug}", _external=True
+        ),
+        ruling=ruling,
+    )
+
+
+def prediction_page(
+    predictions: list[Prediction], today: date, following: schemas.NextPage | None
+) -> schemas.PredictionPage:
+    """A page of predictions; `following` is where the next starts, None on the last page."""
+    items = [prediction(found, today) for found in predictions]
+    return schemas.PredictionPage(items=items, next=following)

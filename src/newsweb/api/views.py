@@ -8,18 +8,21 @@ CSRF and nothing personal to hide: responses are cached like anonymous pages (ET
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import Blueprint, Response, abort, jsonify, url_for
 
-from newsweb import lookups
+from newsweb import lookups, track_record
 from newsweb.api import params, schemas, serializers
 from newsweb.api.errors import API_PREFIX, allow_any_origin, json_error
 from newsweb.api.openapi import openapi_document
-from newsweb.models import Category, Tool
+from newsweb.models import Category, Outcome, Persona, PredictionStatus, Tool
+from newsweb.models.clock import utcnow
 from newsweb.news.queries import latest_stories, takes_on, visible_story
+from newsweb.paging import Cursor
 from newsweb.text import has_control_characters
 from newsweb.tools.queries import directory, scorecard
+from newsweb.verdict_history import verdict_changes
 from newsweb.web.errors import answer_errors_under
 
 T = TypeVar("T")
@@ -63,6 +66,20 @@ def _tool_filter() -> Tool | None:
     return _filter("tool", lookups.tool_by_slug, "tool")
 
 
+def _persona_filter() -> Persona | None:
+    """`?persona=`: the persona it names, if any."""
+    return _filter("persona", lookups.persona_by_slug, "persona")
+
+
+def _next_page(endpoint: str, cursor: Cursor | None, **filters: Any) -> schemas.NextPage | None:
+    """Where the page after this one starts (same filters), None on the last page."""
+    if cursor is None:
+        return None
+    encoded = cursor.encode()
+    url = url_for(endpoint, after=encoded, _external=True, **filters)
+    return schemas.NextPage(cursor=encoded, url=url)
+
+
 @blueprint.get("/stories")
 def stories() -> Response:
     """`/api/v1/stories`: visible stories newest first, by `category` and `tool`, paged by `after`.
@@ -74,18 +91,13 @@ def stories() -> Response:
     category = _category_filter()
     tool = _tool_filter()
     page = latest_stories(limit=limit, after=after, category=category, tool=tool)
-    following = None
-    if page.next_cursor is not None:
-        cursor = page.next_cursor.encode()
-        url = url_for(
-            "api.stories",
-            after=cursor,
-            limit=limit,
-            category=category.slug if category else None,
-            tool=tool.slug if tool else None,
-            _external=True,
-        )
-        following = schemas.NextPage(cursor=cursor, url=url)
+    following = _next_page(
+        "api.stories",
+        page.next_cursor,
+        limit=limit,
+        category=category.slug if category else None,
+        tool=tool.slug if tool else None,
+    )
     body = serializers.story_page(page.stories, page.panelists, following)
     return serializers.json_response(body)
 
@@ -128,6 +140,47 @@ def persona(slug: str) -> Response:
     if found is None:
         _not_found("persona", slug)
     return serializers.json_response(serializers.persona(found))
+
+
+@blueprint.get("/verdict-changes")
+def verdict_change_list() -> Response:
+    """`/api/v1/verdict-changes`: the newest 50 verdict changes, by `tool` and `persona`."""
+    changes = verdict_changes(tool=_tool_filter(), persona=_persona_filter())
+    return serializers.json_response(serializers.verdict_changes(changes))
+
+
+PREDICTION_STATUSES = [status.value for status in PredictionStatus]
+
+
+@blueprint.get("/predictions")
+def predictions() -> Response:
+    """`/api/v1/predictions`: predictions in one `status` (open by default), by `persona` and
+    ruling `outcome`, paged by `after`."""
+    limit = params.limit()
+    after = params.cursor()
+    status = PredictionStatus(params.choice("status", PREDICTION_STATUSES) or "open")
+    ruling = params.choice("outcome", [outcome.value for outcome in Outcome])
+    persona = _persona_filter()
+    today = utcnow().date()
+    page = track_record.ledger(
+        status,
+        today=today,
+        limit=limit,
+        persona=persona,
+        outcome=Outcome(ruling) if ruling else None,
+        after=after,
+    )
+    following = _next_page(
+        "api.predictions",
+        page.next_cursor,
+        limit=limit,
+        status=status.value,
+        persona=persona.slug if persona else None,
+        outcome=ruling,
+    )
+    return serializers.json_response(
+        serializers.prediction_page(page.predictions, today, following)
+    )
 
 
 @blueprint.get("/openapi.json")

@@ -1,5 +1,6 @@
 """Members' bookmarks of tools and stories."""
 
+from newsweb.bookmarks import alerts
 from newsweb.bookmarks.views import blueprint
 
-__all__ = ["blueprint"]
+__all__ = ["alerts", "blueprint"]

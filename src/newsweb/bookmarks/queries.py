@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import Insert, bindparam, delete, select
+from sqlalchemy import Insert, bindparam, delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Bookmark, Story, Tool, User
+from newsweb.models import Bookmark, Story, Tool, User, VerdictChange
 
 Kind = Literal["tools", "stories"]
 KINDS: tuple[Kind, ...] = ("tools", "stories")
@@ -98,10 +98,12 @@ def saved_among(user: User, *, tool_ids: list[int], story_ids: list[int]) -> set
 
 @dataclass(frozen=True)
 class Saved:
-    """A member's bookmarks, newest first, split by kind."""
+    """A member's bookmarks, newest first, split by kind, and which saved tools have had a
+    verdict change since they were saved (bookmark ids)."""
 
     tools: list[Bookmark]
     stories: list[Bookmark]
+    changed_since_saved: frozenset[int] = frozenset()
 
     @property
     def count(self) -> int:
@@ -114,9 +116,15 @@ SAVED_LIMIT = 200
 
 
 def saved_by(user: User) -> Saved:
-    """Return `user`'s bookmarks with their tools and stories, newest first, in one statement."""
-    bookmarks = db.session.scalars(
-        select(Bookmark)
+    """Return `user`'s bookmarks with their tools and stories, newest first, and whether each
+    saved tool's verdicts changed since, in one statement."""
+    # One short look along ix_verdict_changes_tool per saved tool.
+    changed = exists().where(
+        VerdictChange.tool_id == Bookmark.tool_id,
+        VerdictChange.changed_at > Bookmark.created_at,
+    )
+    rows = db.session.execute(
+        select(Bookmark, changed)
         .outerjoin(Bookmark.story)
         .options(
             joinedload(Bookmark.tool).joinedload(Tool.category),
@@ -130,6 +138,9 @@ def saved_by(user: User) -> Saved:
     ).unique()
     tools: list[Bookmark] = []
     stories: list[Bookmark] = []
-    for bookmark in bookmarks:
+    changed_ids: set[int] = set()
+    for bookmark, verdicts_changed in rows:
         (tools if bookmark.tool is not None else stories).append(bookmark)
-    return Saved(tools, stories)
+        if verdicts_changed and bookmark.tool is not None:
+            changed_ids.add(bookmark.id)
+    return Saved(tools, stories, frozenset(changed_ids))

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from newsweb.access import login_required, signed_in_user
 from newsweb.bookmarks import parts, queries
+from newsweb.bookmarks.forms import AlertsForm
 from newsweb.bookmarks.queries import Kind
 from newsweb.models import Story, Tool
 from newsweb.web.caching import personal
@@ -30,7 +31,10 @@ def index() -> str:
     the list refreshes itself after a change.
     """
     bookmarks = queries.saved_by(current_user) if current_user.is_authenticated else None
-    return render("bookmarks/index.html", block="saved", bookmarks=bookmarks)
+    alerts_form = AlertsForm(obj=current_user) if current_user.is_authenticated else None
+    return render(
+        "bookmarks/index.html", block="saved", bookmarks=bookmarks, alerts_form=alerts_form
+    )
 
 
 @blueprint.get("/sidebar")

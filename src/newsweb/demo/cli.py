@@ -12,11 +12,23 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models import (
+    Category,
+    Outcome,
+    Persona,
+    Prediction,
+    Story,
+    StoryStatus,
+    Take,
+    Tool,
+    Verdict,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Demo stories go out at this time of day (UTC) on their date.
 PUBLISH_TIME = time(8, 0)
+# The day the demo panel made the calls that tools.toml and verdict-history.toml do not date.
+FIRST_CALLS = datetime(2026, 1, 19, 9, 0)
 
 
 def read_content(content_dir: Path = CONTENT_DIR) -> dict[str, list[dict[str, Any]]]:
@@ -34,6 +46,8 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict[str, list[dict[str, An
         "personas": load("personas.toml", "personas"),
         "tools": load("tools.toml", "tools"),
         "stories": stories,
+        "flips": load("verdict-history.toml", "flips"),
+        "predictions": load("predictions.toml", "predictions"),
     }
 
 
@@ -59,16 +73,26 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
             personas[item["slug"]] = Persona(**item)
             added.append(personas[item["slug"]])
 
+    flips = {(flip["tool"], flip["persona"]): flip for flip in content["flips"]}
+    later_calls: list[tuple[Verdict, dict[str, Any], dict[str, Any]]] = []
     tools = existing(Tool)
     for item in content["tools"]:
         if item["slug"] in tools:
             continue
         fields = {k: v for k, v in item.items() if k not in ("category", "verdicts")}
         tool = Tool(**fields, category=categories[item["category"]])
-        tool.verdicts = [
-            Verdict(persona=personas[slug], ship=verdict["ship"], body=verdict["take"].strip())
-            for slug, verdict in item["verdicts"].items()
-        ]
+        tool.verdicts = []
+        for slug, verdict in item["verdicts"].items():
+            made = Verdict(
+                persona=personas[slug], ship=verdict["ship"], body=verdict["take"].strip()
+            )
+            made.change_at = FIRST_CALLS
+            if (flip := flips.get((item["slug"], slug))) is not None:
+                # The earlier call goes in first; the one standing today replaces it below.
+                made.ship, made.body = flip["was"] == "ship", flip["earlier_take"].strip()
+                made.change_at = datetime.combine(flip["first_called"], PUBLISH_TIME)
+                later_calls.append((made, verdict, flip))
+            tool.verdicts.append(made)
         tools[item["slug"]] = tool
         added.append(tool)
 
@@ -94,10 +118,40 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
         ]
         stories[item["slug"]] = story
         added.append(story)
+        new_takes = {take.persona.slug: take for take in story.takes}
+        # A story's predictions come with it, so loading twice adds none.
+        for claim in (p for p in content["predictions"] if p["story"] == item["slug"]):
+            added.append(demo_prediction(claim, new_takes[claim["persona"]]))
 
     db.session.add_all(added)
+    db.session.flush()
+    for made, verdict, flip in later_calls:
+        made.ship, made.body = verdict["ship"], verdict["take"].strip()
+        made.change_note = flip["why"].strip()
+        made.change_at = datetime.combine(flip["changed"], PUBLISH_TIME)
     db.session.commit()
     return len(added)
+
+
+def demo_prediction(item: dict[str, Any], take: Take) -> Prediction:
+    """A prediction in `take` as predictions.toml describes it, ruled if it has a ruling."""
+    prediction = Prediction(
+        take=take,
+        persona=take.persona,
+        claim=item["claim"],
+        due_on=item["due"],
+        criterion=item.get("criterion", ""),
+        created_at=take.story.published_at,
+        updated_at=take.story.published_at,
+    )
+    if "outcome" in item:
+        prediction.outcome = Outcome(item["outcome"])
+        prediction.ruling_note = item["note"].strip()
+        prediction.ruling_source = item["source"]
+        prediction.resolved_at = prediction.updated_at = datetime.combine(
+            item["ruled"], PUBLISH_TIME
+        )
+    return prediction
 
 
 def database_is_empty() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
@@ -10,8 +10,9 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
-from newsweb.models import Persona, Story, Take, Tool, Verdict
+from newsweb.models import Persona, Prediction, Story, Take, Tool, Verdict
 from newsweb.news.queries import panelists_by_story
+from newsweb.track_record import predictions_due_between
 
 # Stories a week's digest shows (its most discussed): a digest, not the week's archive.
 DIGEST_LENGTH = 30
@@ -22,16 +23,18 @@ FEED_STORIES_PER_WEEK = 10
 
 @dataclass(frozen=True)
 class WeekDigest:
-    """One week's published stories and the verdicts given or changed in it."""
+    """One week's published stories, the verdicts given or changed in it, and (on its page
+    and in its mail) the predictions that came due in it."""
 
     week: IsoWeek
     stories: list[Story]
     verdicts: list[Verdict]
+    predictions: list[Prediction] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         """Whether nothing happened that week."""
-        return not self.stories and not self.verdicts
+        return not self.stories and not self.verdicts and not self.predictions
 
     @property
     def updated_at(self) -> datetime | None:
@@ -161,10 +164,11 @@ def first_week_on_record() -> IsoWeek | None:
 
 
 def digest_page(week: IsoWeek, limit: int = DIGEST_LENGTH) -> DigestPage:
-    """Everything the digest page for `week` shows, in five statements whatever the data.
+    """Everything the digest page for `week` shows, in six statements whatever the data.
 
     The first week on record, the week's `limit` most discussed stories (tool and category
-    joined) and how many it had, who took each story shown, and the week's verdicts.
+    joined) and how many it had, who took each story shown, the week's verdicts, and the
+    predictions that came due in it.
     """
     first_week = first_week_on_record()
     stories = _most_discussed(week.starts_at, week.ends_at, limit)
@@ -173,7 +177,9 @@ def digest_page(week: IsoWeek, limit: int = DIGEST_LENGTH) -> DigestPage:
     )
     verdicts = _verdicts_between(week.starts_at, week.ends_at)
     panelists = panelists_by_story([story.id for story in stories])
-    return DigestPage(WeekDigest(week, stories, verdicts), panelists, first_week, count or 0)
+    due = predictions_due_between(week.first_day, week.last_day)
+    digest = WeekDigest(week, stories, verdicts, due)
+    return DigestPage(digest, panelists, first_week, count or 0)
 
 
 def recent_digests(last: IsoWeek, weeks: int) -> list[WeekDigest]:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, url_for
 
 from newsweb.digest import queries
 from newsweb.digest.weeks import IsoWeek, this_week
+from newsweb.models.clock import utcnow
 from newsweb.web.rendering import render
 
 blueprint = Blueprint("digest", __name__, url_prefix="/digest")
@@ -27,6 +28,7 @@ def _render_week(week: IsoWeek) -> str:
         next_week=week.following if week < current else None,
         this_week=current,
         week_url=url_for("digest.show", week=str(week)),
+        today=utcnow().date(),
     )
 
 

@@ -8,9 +8,11 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from wtforms import (
+    DateField,
     Field,
     FormField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -30,10 +32,23 @@ from newsweb.editor import queries
 from newsweb.editor.fields import CallField, DayField, ItemMenu, LinesField, PanelField
 from newsweb.forms import Form, options
 from newsweb.lookups import all_categories, personas_in_order
-from newsweb.models import Category, Persona, Role, Story, Take, Tool, User, Verdict
+from newsweb.models import (
+    Category,
+    Outcome,
+    Persona,
+    Prediction,
+    Role,
+    Story,
+    Take,
+    Tool,
+    User,
+    Verdict,
+)
+from newsweb.models.clock import utcnow
 from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
 
 TAKE_LIMIT = 5000
+CHANGE_NOTE_LIMIT = 1000
 Item = Story | Tool | Persona | Category
 
 
@@ -183,12 +198,19 @@ class VerdictForm(PanelEntryForm):
 
     ship = CallField()
     body = TextAreaField("Take", [Length(max=TAKE_LIMIT)])
+    # Not a column: it goes with the save into the verdict's history (models/history.py).
+    change_note = TextAreaField(
+        "Why the call changed",
+        [Length(max=CHANGE_NOTE_LIMIT)],
+        description="Only kept when the call changes; blank uses the take.",
+    )
 
     def seat(self, persona: Persona) -> None:
         """Label the fields with the persona's name."""
         self.persona = persona
         self.ship.label.text = f"{persona.name}'s call"
         self.body.label.text = f"{persona.name}'s take"
+        self.change_note.label.text = f"Why {persona.name}'s call changed"
 
     def validate_body(self, field: Field) -> None:
         """A ship or skip call needs its take."""
@@ -339,6 +361,78 @@ class CategoryForm(NamedItemForm):
         [Length(max=80), slug_shape],
         description="Used in /?category=<slug>. Leave blank to make one from the name.",
     )
+
+
+# ---------------------------------------------------------------- predictions
+
+
+def one_line(form: Form, field: Field) -> None:
+    """Refuse line breaks: a claim is one sentence."""
+    if field.data and "\n" in field.data:
+        raise ValidationError("Put the claim in one sentence, on one line.")
+
+
+class PredictionForm(NewsroomForm):
+    """A dated, checkable claim in a take: what, by when, and how to tell."""
+
+    claim = StringField(
+        "Claim",
+        [DataRequired("State the claim in one sentence."), Length(max=300), one_line],
+        description="One sentence a reader can check, in the panelist's words.",
+    )
+    due_on = DateField(
+        "Due",
+        [InputRequired("Give the day the claim can be checked.")],
+        description="The day the claim can be checked.",
+    )
+    criterion = StringField(
+        "How to check it (optional)",
+        [Optional(), Length(max=500)],
+        description="A measurable test, e.g. a figure a named source will publish.",
+    )
+
+    def validate_due_on(self, field: Field) -> None:
+        """A due date must be a real day in a sensible range."""
+        if field.data is not None and not 2000 <= field.data.year <= 2100:
+            raise ValidationError("Pick a due date between 2000 and 2100.")
+
+
+class RulingForm(NewsroomForm):
+    """The newsroom's ruling on a prediction whose day has come, with its evidence."""
+
+    CHOOSE = "Pick came true, partly or did not."
+
+    outcome = RadioField(
+        "Ruling",
+        choices=options((outcome.value, outcome.label) for outcome in Outcome),
+        coerce=lambda value: Outcome(value) if value else None,
+        validate_choice=False,
+        invalid_value_message=CHOOSE,
+    )
+    ruling_note = TextAreaField(
+        "Note",
+        [DataRequired("Say what happened, against the claim."), Length(max=2000)],
+    )
+    ruling_source = URLField(
+        "Source",
+        [DataRequired("Link the evidence."), Length(max=500), web_address],
+        description="Where a reader can check the ruling: https://…",
+    )
+
+    def __init__(self, *args: Any, obj: Prediction, **kwargs: Any) -> None:
+        super().__init__(*args, obj=obj, **kwargs)
+        self.prediction = obj
+
+    def validate_outcome(self, field: Field) -> None:
+        """Ask for one of the three rulings, and only once the prediction is due."""
+        if field.errors:
+            return
+        if field.data not in set(Outcome):
+            raise ValidationError(self.CHOOSE)
+        if self.prediction.due_on > utcnow().date():
+            raise ValidationError(
+                f"This prediction is not due until {self.prediction.due_on:%B %-d, %Y}."
+            )
 
 
 # ---------------------------------------------------------------- users

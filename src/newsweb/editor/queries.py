@@ -9,7 +9,18 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Role, Story, StoryStatus, Take, Tool, User, Verdict
+from newsweb.models import (
+    Category,
+    Persona,
+    Prediction,
+    Role,
+    Story,
+    StoryStatus,
+    Take,
+    Tool,
+    User,
+    Verdict,
+)
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor, older_than, split_page
 from newsweb.text import like_pattern
@@ -170,3 +181,43 @@ def user_by_id(user_id: int) -> User | None:
 def admin_count() -> int:
     """How many admins there are."""
     return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN)) or 0
+
+
+def take_for_predictions(take_id: int) -> Take | None:
+    """A take with its persona and its story: what a prediction is attached to."""
+    return db.session.scalars(
+        select(Take)
+        .options(joinedload(Take.persona), joinedload(Take.story))
+        .where(Take.id == take_id)
+    ).first()
+
+
+def prediction_for_editing(prediction_id: int) -> Prediction | None:
+    """A prediction with its panelist, and its take with the take's story."""
+    return db.session.scalars(
+        select(Prediction)
+        .options(
+            joinedload(Prediction.persona),
+            joinedload(Prediction.take).joinedload(Take.story),
+            joinedload(Prediction.take).joinedload(Take.persona),
+        )
+        .where(Prediction.id == prediction_id)
+    ).first()
+
+
+def predictions_to_rule_on(limit: int = 200) -> list[Prediction]:
+    """The newsroom's predictions, unresolved first by due date, then the latest rulings."""
+    return list(
+        db.session.scalars(
+            select(Prediction)
+            .options(
+                joinedload(Prediction.persona), joinedload(Prediction.take).joinedload(Take.story)
+            )
+            .order_by(
+                Prediction.outcome.is_not(None),
+                Prediction.due_on,
+                Prediction.id,
+            )
+            .limit(limit)
+        )
+    )

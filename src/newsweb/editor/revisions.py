@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from newsweb.access import signed_in_user
 from newsweb.extensions import db
-from newsweb.models import ItemKind, Persona, Revision, Story, Tool, User, Verdict
+from newsweb.models import ItemKind, Persona, Prediction, Revision, Story, Tool, User, Verdict
 
 Snapshot = dict[str, Any]
-Recorded = Story | Tool | Persona
+Recorded = Story | Tool | Persona | Prediction
 
 
 @contextmanager
@@ -51,6 +51,8 @@ def snapshot(item: Recorded) -> Snapshot:
         return story_snapshot(item)
     if isinstance(item, Tool):
         return tool_snapshot(item)
+    if isinstance(item, Prediction):
+        return prediction_snapshot(item)
     return persona_snapshot(item)
 
 
@@ -58,11 +60,15 @@ def _kind(item: Recorded) -> ItemKind:
     """Which kind of item a revision of `item` is filed under."""
     if isinstance(item, Story):
         return ItemKind.STORY
+    if isinstance(item, Prediction):
+        return ItemKind.PREDICTION
     return ItemKind.TOOL if isinstance(item, Tool) else ItemKind.PERSONA
 
 
 def _label(item: Recorded) -> str:
-    """What the history calls `item`: a story's title, anything else's name."""
+    """What the history calls `item`: a story's title, a prediction's claim, else a name."""
+    if isinstance(item, Prediction):
+        return item.claim[:200]
     return item.title if isinstance(item, Story) else item.name
 
 
@@ -113,6 +119,18 @@ def persona_snapshot(persona: Persona) -> Snapshot:
         "Gets excited about": "\n".join(persona.excited_by) or None,
         "Tired of": "\n".join(persona.tired_of) or None,
         "Panel order": persona.position,
+    }
+
+
+def prediction_snapshot(prediction: Prediction) -> Snapshot:
+    """The fields of a prediction an editor can change, its ruling included."""
+    return {
+        "Claim": prediction.claim,
+        "Due": prediction.due_on.isoformat(),
+        "How to check it": prediction.criterion or None,
+        "Ruling": prediction.outcome.label if prediction.outcome else None,
+        "Ruling note": prediction.ruling_note or None,
+        "Ruling source": prediction.ruling_source or None,
     }
 
 

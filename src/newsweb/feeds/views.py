@@ -13,9 +13,10 @@ from newsweb.digest.weeks import IsoWeek, this_week
 from newsweb.feeds import queries
 from newsweb.feeds.atom import SITE_NAME, Author, Entry, Feed, atom_response, tag_id
 from newsweb.markup import paragraphs, render_markdown
-from newsweb.models import Persona, Story, Take
+from newsweb.models import Persona, Story, Take, VerdictChange
 from newsweb.models.clock import utcnow
 from newsweb.panel.queries import takes_by
+from newsweb.verdict_history import verdict_changes
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render
 
@@ -77,6 +78,24 @@ def take_entry(take: Take, persona: Persona) -> Entry:
     )
 
 
+def verdict_change_entry(change: VerdictChange) -> Entry:
+    """A verdict change as an Atom entry, linking to it on the tool's timeline."""
+    persona, tool = change.persona, change.tool
+    return Entry(
+        id=tag_id("verdict-change", change.id),
+        title=f"{persona.name} on {tool.name}: {change.summary}",
+        link=url_for(
+            "tools.show", slug=tool.slug, _anchor=f"verdict-change-{change.id}", _external=True
+        ),
+        published=change.changed_at,
+        updated=change.changed_at,
+        author=Author(persona.name, url_for("panel.show", slug=persona.slug, _external=True)),
+        summary=change.summary,
+        content=paragraphs(change.reason),
+        categories=[("verdict-change", "Verdict change")],
+    )
+
+
 def digest_entry(digest: digest_queries.WeekDigest) -> Entry:
     """A week's digest as an Atom entry: its stories and verdicts as a short HTML page."""
     week = digest.week
@@ -97,10 +116,10 @@ def digest_entry(digest: digest_queries.WeekDigest) -> Entry:
     )
 
 
-def _story_feed(
-    *, feed_id: str, title: str, subtitle: str, page_url: str, stories: list[Story]
+def _feed(
+    *, feed_id: str, title: str, subtitle: str, page_url: str, entries: list[Entry]
 ) -> Response:
-    """Answer with a feed of `stories` that lives at the requested URL."""
+    """Answer with a feed of `entries` that lives at the requested URL."""
     return atom_response(
         Feed(
             id=feed_id,
@@ -108,9 +127,19 @@ def _story_feed(
             subtitle=subtitle,
             self_url=request.base_url,
             page_url=page_url,
-            entries=[story_entry(story) for story in stories],
+            entries=entries,
             empty_since=NEWSROOM_OPENED,
         )
+    )
+
+
+def _story_feed(
+    *, feed_id: str, title: str, subtitle: str, page_url: str, stories: list[Story]
+) -> Response:
+    """Answer with a feed of `stories` that lives at the requested URL."""
+    entries = [story_entry(story) for story in stories]
+    return _feed(
+        feed_id=feed_id, title=title, subtitle=subtitle, page_url=page_url, entries=entries
     )
 
 
@@ -184,6 +213,50 @@ def persona(slug: str) -> Response:
             entries=[take_entry(take, found) for take in takes],
             empty_since=found.created_at,
         )
+    )
+
+
+@blueprint.get("/feeds/verdicts.atom")
+def verdicts() -> Response:
+    """`/feeds/verdicts.atom`: every panelist's newest verdict changes, on every tool."""
+    return _feed(
+        feed_id=tag_id("feed", "verdicts"),
+        title=f"{SITE_NAME}: verdict changes",
+        subtitle="Every time a panelist makes, changes or withdraws a call on a tool.",
+        page_url=url_for("tools.index", _external=True),
+        entries=[verdict_change_entry(c) for c in verdict_changes(limit=queries.FEED_LENGTH)],
+    )
+
+
+@blueprint.get("/feeds/tools/<slug>/verdicts.atom")
+def tool_verdicts(slug: str) -> Response:
+    """`/feeds/tools/<slug>/verdicts.atom`: how the panel's verdicts on one tool moved."""
+    found = lookups.tool_by_slug(slug)
+    if found is None:
+        abort(404, description="We do not cover a tool by that name, so it has no feed.")
+    changes = verdict_changes(tool=found, limit=queries.FEED_LENGTH)
+    return _feed(
+        feed_id=tag_id("feed", "tool-verdicts", found.id),
+        title=f"{SITE_NAME}: the panel{APOSTROPHE}s verdicts on {found.name}",
+        subtitle=f"Every call a panelist makes, changes or withdraws on {found.name}.",
+        page_url=url_for("tools.show", slug=found.slug, _anchor="verdict-history", _external=True),
+        entries=[verdict_change_entry(change) for change in changes],
+    )
+
+
+@blueprint.get("/feeds/panel/<slug>/verdicts.atom")
+def persona_verdicts(slug: str) -> Response:
+    """`/feeds/panel/<slug>/verdicts.atom`: one panelist's calls on tools as they change."""
+    found = lookups.persona_by_slug(slug)
+    if found is None:
+        abort(404, description="There is no panelist by that name, so there is no feed.")
+    changes = verdict_changes(persona=found, limit=queries.FEED_LENGTH)
+    return _feed(
+        feed_id=tag_id("feed", "persona-verdicts", found.id),
+        title=f"{SITE_NAME}: {found.name}{APOSTROPHE}s verdicts",
+        subtitle=f"Every call {found.name} makes, changes or withdraws on a tool.",
+        page_url=url_for("panel.show", slug=found.slug, _external=True),
+        entries=[verdict_change_entry(change) for change in changes],
     )
 
 

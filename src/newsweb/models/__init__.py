@@ -1,7 +1,8 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
-from newsweb.models.mailings import DigestSend
+from newsweb.models.history import Outcome, Prediction, PredictionStatus, VerdictChange
+from newsweb.models.mailings import DigestSend, VerdictAlertSend
 from newsweb.models.revisions import ItemKind, Revision
 from newsweb.models.state import NewsroomState
 from newsweb.models.users import Bookmark, Role, User
@@ -12,7 +13,10 @@ __all__ = [
     "DigestSend",
     "ItemKind",
     "NewsroomState",
+    "Outcome",
     "Persona",
+    "Prediction",
+    "PredictionStatus",
     "Revision",
     "Role",
     "Story",
@@ -21,4 +25,6 @@ __all__ = [
     "Tool",
     "User",
     "Verdict",
+    "VerdictAlertSend",
+    "VerdictChange",
 ]

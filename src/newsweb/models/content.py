@@ -200,10 +200,17 @@ class Take(Base):
 
 
 class Verdict(Base):
-    """One persona's ship-or-skip call on a tool."""
+    """One persona's ship-or-skip call on a tool.
+
+    Every change of the call is kept as a VerdictChange (models/history.py), written by
+    the flush that saves it; `change_note` and `change_at`, set before that flush, say why
+    and when (by default: the take, and now).
+    """
 
     __tablename__ = "verdicts"
     __table_args__ = (UniqueConstraint("tool_id", "persona_id"),)
+    # The two plain attributes below describe the next save, not a column.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id", ondelete="CASCADE"))
@@ -215,6 +222,9 @@ class Verdict(Base):
 
     tool: Mapped[Tool] = relationship(back_populates="verdicts", lazy="raise")
     persona: Mapped[Persona] = relationship(lazy="raise")
+
+    change_note: str | None = None
+    change_at: datetime | None = None
 
 
 def ship_share(shipped: int, total: int) -> int | None:

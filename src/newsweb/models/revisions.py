@@ -23,6 +23,7 @@ class ItemKind(enum.StrEnum):
     STORY = "story"
     TOOL = "tool"
     PERSONA = "persona"
+    PREDICTION = "prediction"
 
 
 class Revision(Base):

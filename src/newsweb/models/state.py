@@ -15,8 +15,9 @@ class NewsroomState(Base):
     """One row: a generation every committed content change moves, and the schedule.
 
     `schedule` holds the publication times (ISO, naive UTC) of stories that were still
-    to come at the last change: each that passes changes what readers see with no write,
-    so the version counts them too.
+    to come at the last change, and the due days (at midnight) of predictions still open
+    then: each that passes changes what readers see with no write, so the version counts
+    them too.
     """
 
     __tablename__ = "newsroom_state"

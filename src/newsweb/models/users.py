@@ -69,6 +69,8 @@ class User(Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     # Whether the member asked for the weekly digest by email (sent only once verified).
     digest_subscribed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether the member asked to be emailed when the panel's verdict on a saved tool changes.
+    verdict_alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def email_verified(self) -> bool:

@@ -4,27 +4,38 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from newsweb import lookups
+from newsweb import lookups, track_record
+from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor
 from newsweb.panel import counts, queries
+from newsweb.verdict_history import verdict_changes
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("panel", __name__, url_prefix="/panel")
+# Predictions listed on a persona's page, newest due first; the ledger has them all.
+RECORD_LENGTH = 30
 blueprint.record_once(lambda _state: counts.track())
 
 
 @blueprint.get("")
 @shared_cache
 def index() -> str:
-    """`/panel`: every persona in panel order, with its lens, motto and counts."""
-    return render("panel/index.html", seats=queries.panel())
+    """`/panel`: every persona in panel order, with its lens, motto and counts, and the
+    panel's track records side by side."""
+    seats = queries.panel()
+    return render(
+        "panel/index.html",
+        seats=seats,
+        records=track_record.track_records([seat.persona for seat in seats]),
+    )
 
 
 @blueprint.get("/<slug>")
 @shared_cache
 def show(slug: str) -> str:
-    """`/panel/<slug>`: a persona's profile, its verdicts and its takes (paged by `after`).
+    """`/panel/<slug>`: a persona's profile, track record, changed calls, verdicts and takes
+    (paged by `after`).
 
     `?category=` narrows both takes and verdicts. htmx gets the `take_page` block for
     "More takes" and the `record` block for a category change.
@@ -36,6 +47,8 @@ def show(slug: str) -> str:
     category = lookups.requested_category(categories)
     after = Cursor.decode(request.args.get("after"))
     more_takes_only = after is not None and wants_fragment()
+    # The record and the changed calls sit outside both fragments: only whole pages read them.
+    whole_page = not wants_fragment()
     # "More takes" by htmx shows only the next takes: the verdicts are not read for it.
     verdicts = [] if more_takes_only else queries.verdicts_by(persona, category=category)
     return render(
@@ -45,6 +58,10 @@ def show(slug: str) -> str:
         categories=categories,
         category=category,
         verdicts=verdicts,
+        flips=verdict_changes(persona=persona, flips_only=True) if whole_page else [],
+        track_record=track_record.track_records([persona])[0] if whole_page else None,
+        predictions=track_record.predictions_by(persona, limit=RECORD_LENGTH) if whole_page else [],
+        today=utcnow().date(),
         shipped=sum(1 for verdict in verdicts if verdict.ship),
         take_page=queries.takes_by(
             persona, limit=current_app.config["PAGE_SIZE"], after=after, category=category

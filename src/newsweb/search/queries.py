@@ -1,4 +1,5 @@
-"""One search function over stories, takes and tools, on SQLite FTS5 or PostgreSQL."""
+"""One search function over stories, takes, tools and predictions, on SQLite FTS5 or
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from newsweb.models import Category, StoryStatus
 from newsweb.models.clock import utcnow
 from newsweb.search import schema
 
-KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools"}
+KINDS = {"story": "Stories", "take": "Takes", "tool": "Tools", "prediction": "Predictions"}
+# Kinds that are results of their own; a take is shown beneath its story.
+STANDALONE = ("tool", "prediction")
 MAX_WORDS = 12
 MAX_RESULTS = 30
 # PostgreSQL: how many of the newest matching items of each kind are ranked: enough for the
@@ -96,6 +99,9 @@ class Hit:
     snippet: Markup = field(default_factory=Markup)
     tool_name: str | None = None
     category_name: str | None = None
+    # A prediction's panelist.
+    persona_slug: str | None = None
+    persona_name: str | None = None
     # Whether the story's own text matched; else it is here for its takes alone.
     matched_itself: bool = True
     takes: list[TakeHit] = field(default_factory=list)
@@ -159,7 +165,8 @@ def _grouped(rows: list[Any]) -> list[tuple[float, list[Any]]]:
     and in its takes) and one per tool, each ranked by its best row."""
     results: dict[tuple[str, int], list[Any]] = {}
     for row in rows:
-        key = ("tool", row["item_id"]) if row["kind"] == "tool" else ("story", row["story_id"])
+        standalone = row["kind"] in STANDALONE
+        key = (row["kind"], row["item_id"]) if standalone else ("story", row["story_id"])
         results.setdefault(key, []).append(row)
     ranked = [(_standing(members), members) for members in results.values()]
     ranked.sort(key=lambda pair: pair[0], reverse=True)
@@ -193,16 +200,19 @@ def _result(members: list[Any], found: ShownText) -> Hit:
     first = members[0]
     own = next((row for row in members if row["kind"] != "take"), None)
     snippet = found.snippets.get((own["kind"], own["item_id"]), "") if own else ""
+    prediction = first["kind"] == "prediction"
     return Hit(
-        kind="tool" if first["kind"] == "tool" else "story",
+        kind=first["kind"] if first["kind"] in STANDALONE else "story",
         title=first["title"],
-        slug=first["story_slug"] if first["kind"] == "take" else first["slug"],
+        slug=first["story_slug"] if first["kind"] in ("take", "prediction") else first["slug"],
         rank=max(float(row["rank"]) for row in members),
         snippet=highlight(snippet) if own else Markup(),
         tool_name=first["tool_name"],
         category_name=first["category_name"],
+        persona_slug=first["persona_slug"] if prediction else None,
+        persona_name=first["persona_name"] if prediction else None,
         matched_itself=own is not None,
-        takes=found.takes.get(first["story_id"], []) if first["kind"] != "tool" else [],
+        takes=found.takes.get(first["story_id"], []) if first["kind"] not in STANDALONE else [],
     )
 
 
@@ -210,14 +220,16 @@ def _shown_text(sql: str, params: dict[str, Any], shown: list[list[Any]]) -> Sho
     """In one statement: snippets for the shown stories and tools, and every take of a
     shown story that matches (whether or not it was among the ranked rows), so each story
     lists all its matching takes beneath it."""
-    stories = [rows[0]["story_id"] for rows in shown if rows[0]["kind"] != "tool"]
+    stories = [rows[0]["story_id"] for rows in shown if rows[0]["kind"] not in STANDALONE]
     # Stories whose own text matched get a snippet; the rest are shown for their takes.
     matched = [row["item_id"] for rows in shown for row in rows if row["kind"] == "story"]
     tools = [row["item_id"] for rows in shown for row in rows if row["kind"] == "tool"]
+    predictions = [row["item_id"] for rows in shown for row in rows if row["kind"] == "prediction"]
     statement = text(sql).bindparams(
         bindparam("stories", stories or [0], expanding=True),
         bindparam("matched", matched or [0], expanding=True),
         bindparam("tools", tools or [0], expanding=True),
+        bindparam("predictions", predictions or [0], expanding=True),
     )
     found = ShownText({}, {})
     values = {"terms": params["terms"], "persona": params["persona"]}
@@ -257,10 +269,14 @@ _TOOL_COLUMNS = """CAST(NULL AS INTEGER) AS story_id, CAST(NULL AS TIMESTAMP) AS
     t.name AS title, t.slug AS slug,
     NULL AS story_slug, NULL AS persona_slug, NULL AS persona_name, t.name AS tool_name,
     c.name AS category_name"""
+_PREDICTION_COLUMNS = """st.id AS story_id, st.published_at AS published_at,
+    pr.claim AS title, st.slug AS slug, st.slug AS story_slug, p.slug AS persona_slug,
+    p.name AS persona_name, t.name AS tool_name, c.name AS category_name"""
 _STORY_JOINS = "JOIN tools t ON t.id = st.tool_id JOIN categories c ON c.id = st.category_id"
 _TAKE_JOINS = (
     f"JOIN stories st ON st.id = tk.story_id JOIN personas p ON p.id = tk.persona_id {_STORY_JOINS}"
 )
+_PREDICTION_JOINS = f"JOIN takes tk ON tk.id = pr.take_id {_TAKE_JOINS}"
 
 # SQLite: the index row of item `id` has rowid id * 4 + kind (see schema.py), so an item's
 # id is rowid / 4 (integer division): written that way the join uses the primary key. Each
@@ -302,6 +318,13 @@ def _sqlite_arm(kind: str, *, in_title: bool, limit: str) -> str:
             "(:category_id IS NULL OR t.category_id = :category_id)"
             " AND (:tool IS NULL OR t.slug = :tool)",
         ),
+        "prediction": (
+            "predictions pr",
+            schema.PREDICTION,
+            _PREDICTION_COLUMNS,
+            _PREDICTION_JOINS,
+            f"(:persona IS NULL OR p.slug = :persona) AND {_STORY_FILTERS}",
+        ),
     }[kind]
     alias = table.split()[1]
     terms = ":title_terms" if in_title else ":terms"
@@ -324,14 +347,23 @@ _SQLITE = {
         _sqlite_arm("tool", in_title=True, limit=":shown"),
         _sqlite_arm("tool", in_title=False, limit=":shown"),
     ],
+    # A prediction's claim is its title.
+    "prediction": [
+        _sqlite_arm("prediction", in_title=True, limit=":shown"),
+        _sqlite_arm("prediction", in_title=False, limit=":shown"),
+    ],
 }
-# Snippets for the shown stories and tools, and the shown stories' matching takes with
-# their panelists (in panel order), in one walk of the index by rowid.
+# Snippets for the shown stories, tools and predictions, and the shown stories' matching
+# takes with their panelists (in panel order), in one walk of the index by rowid. A
+# prediction's snippet comes from whichever column matched (its claim is its title).
 _SQLITE_SNIPPETS = f"""
     SELECT CASE search_index.rowid % 4 WHEN {schema.STORY} THEN 'story'
-                WHEN {schema.TAKE} THEN 'take' ELSE 'tool' END,
+                WHEN {schema.TAKE} THEN 'take' WHEN {schema.TOOL} THEN 'tool'
+                ELSE 'prediction' END,
            search_index.rowid / 4,
-           snippet(search_index, 1, char(2), char(3), '…', 24),
+           CASE WHEN search_index.rowid % 4 = {schema.PREDICTION}
+                THEN snippet(search_index, -1, char(2), char(3), '…', 24)
+                ELSE snippet(search_index, 1, char(2), char(3), '…', 24) END,
            tk.story_id, p.slug, p.name
     FROM search_index
     LEFT JOIN takes tk ON search_index.rowid % 4 = {schema.TAKE}
@@ -343,7 +375,9 @@ _SQLITE_SNIPPETS = f"""
                   WHERE story_id IN :stories
                     AND (:persona IS NULL OR persona_id IN (
                         SELECT id FROM personas WHERE slug = :persona))
-        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools)
+        UNION ALL SELECT id * 4 + {schema.TOOL} FROM tools WHERE id IN :tools
+        UNION ALL SELECT id * 4 + {schema.PREDICTION} FROM predictions
+                  WHERE id IN :predictions)
     ORDER BY p.position, p.id"""
 
 _TSQUERY = "plainto_tsquery('english', :terms)"
@@ -382,6 +416,17 @@ _POSTGRES = {
           AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)
         ORDER BY t.id DESC LIMIT :candidates"""
     ],
+    "prediction": [
+        f"""
+        SELECT 'prediction' AS kind, pr.id AS item_id,
+               ts_rank_cd(pr.search_vector, {_TSQUERY}) AS rank, {_PREDICTION_COLUMNS}
+        FROM (SELECT pr.id FROM predictions pr {_PREDICTION_JOINS}
+              WHERE pr.search_vector @@ {_TSQUERY}
+                AND (CAST(:persona AS TEXT) IS NULL OR p.slug = :persona)
+                AND {_TYPED_STORY_FILTERS}
+              ORDER BY pr.id DESC LIMIT :candidates) AS newest
+        JOIN predictions pr ON pr.id = newest.id {_PREDICTION_JOINS}"""
+    ],
 }
 _HEADLINE = "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1'"
 _POSTGRES_SNIPPETS = f"""
@@ -402,5 +447,10 @@ _POSTGRES_SNIPPETS = f"""
                ts_headline('english', tagline || ' ' || description, {_TSQUERY}, {_HEADLINE}),
                NULL, NULL, NULL, 0, 0
         FROM tools WHERE id IN :tools
+        UNION ALL
+        SELECT 'prediction', id,
+               ts_headline('english', claim || ' ' || criterion, {_TSQUERY}, {_HEADLINE}),
+               NULL, NULL, NULL, 0, 0
+        FROM predictions WHERE id IN :predictions
     ) AS shown
     ORDER BY position, persona_id"""

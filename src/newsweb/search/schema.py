@@ -1,16 +1,19 @@
-"""The full-text index, kept in step with stories, takes and tools by the database itself.
+"""The full-text index, kept in step with stories, takes, tools and predictions by the
+database itself.
 
 SQLite: an FTS5 table (Porter stemming) filled by triggers. Each row's rowid encodes the
-item: `id * 4 + 1` for a story, `+ 2` for a take, `+ 3` for a tool, so an edit replaces
-exactly its own row. PostgreSQL: a generated `tsvector` column (English stemming) on each
-table, with a GIN index. Either way no application code has to remember to reindex.
+item: `id * 4 + 1` for a story, `+ 2` for a take, `+ 3` for a tool, `+ 0` for a
+prediction, so an edit replaces exactly its own row. PostgreSQL: a generated `tsvector`
+column (English stemming) on each table, with a GIN index. Either way no application code
+has to remember to reindex.
 
-Used by the migration that introduced search and, for databases built with
+Used by the migrations that add searched tables and, for databases built with
 `create_all()` (the tests), by a metadata hook, so both build the same objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import event, text
@@ -18,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from newsweb.extensions import Base
 
-STORY, TAKE, TOOL = 1, 2, 3
+PREDICTION, STORY, TAKE, TOOL = 0, 1, 2, 3
 # Objects this module owns; Alembic's autogenerate must leave them alone.
 SQLITE_TABLE = "search_index"
 POSTGRES_COLUMN = "search_vector"
@@ -28,6 +31,7 @@ _SQLITE_SOURCES = {
     "stories": (STORY, "{row}.title", "{row}.dek || ' ' || {row}.body"),
     "takes": (TAKE, "''", "{row}.body"),
     "tools": (TOOL, "{row}.name", "{row}.tagline || ' ' || {row}.description"),
+    "predictions": (PREDICTION, "{row}.claim", "{row}.criterion"),
 }
 _POSTGRES_SOURCES = {
     "stories": "setweight(to_tsvector('english', title), 'A') || "
@@ -35,15 +39,18 @@ _POSTGRES_SOURCES = {
     "takes": "to_tsvector('english', body)",
     "tools": "setweight(to_tsvector('english', name), 'A') || "
     "setweight(to_tsvector('english', tagline), 'B') || to_tsvector('english', description)",
+    "predictions": "setweight(to_tsvector('english', claim), 'A') || "
+    "to_tsvector('english', criterion)",
 }
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(tables: Iterable[str]) -> list[str]:
     statements = [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
         "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
     ]
-    for table, (code, title, body) in _SQLITE_SOURCES.items():
+    for table in tables:
+        code, title, body = _SQLITE_SOURCES[table]
         new_title, new_body = title.format(row="NEW"), body.format(row="NEW")
         insert = (
             f"INSERT INTO {SQLITE_TABLE}(rowid, title, body) "
@@ -65,9 +72,10 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _postgres_statements() -> list[str]:
+def _postgres_statements(tables: Iterable[str]) -> list[str]:
     statements = []
-    for table, expression in _POSTGRES_SOURCES.items():
+    for table in tables:
+        expression = _POSTGRES_SOURCES[table]
         statements += [
             f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {POSTGRES_COLUMN} tsvector "
             f"GENERATED ALWAYS AS ({expression}) STORED",
@@ -77,24 +85,37 @@ def _postgres_statements() -> list[str]:
     return statements
 
 
-def create_search_index(connection: Connection) -> None:
-    """Create (and backfill) the full-text index for the connection's database."""
+def create_search_index(connection: Connection, tables: Iterable[str] | None = None) -> None:
+    """Create (and backfill) the full-text index of `tables` (all searched tables by default).
+
+    A migration names the tables that existed when it ran, so later ones add theirs.
+    """
+    chosen = list(_SQLITE_SOURCES if tables is None else tables)
     dialect = connection.dialect.name
-    statements = _postgres_statements() if dialect == "postgresql" else _sqlite_statements()
+    statements = (
+        _postgres_statements(chosen) if dialect == "postgresql" else _sqlite_statements(chosen)
+    )
     for statement in statements:
         connection.execute(text(statement))
 
 
-def drop_search_index(connection: Connection) -> None:
-    """Remove the full-text index (the migration's downgrade)."""
+def drop_search_index(connection: Connection, tables: Iterable[str] | None = None) -> None:
+    """Remove `tables` from the full-text index, or the whole index (a migration's downgrade)."""
+    chosen = list(_SQLITE_SOURCES if tables is None else tables)
     if connection.dialect.name == "postgresql":
-        for table in _POSTGRES_SOURCES:
-            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {POSTGRES_COLUMN}"))
+        for table in chosen:
+            connection.execute(
+                text(f"ALTER TABLE IF EXISTS {table} DROP COLUMN IF EXISTS {POSTGRES_COLUMN}")
+            )
         return
-    for table in _SQLITE_SOURCES:
+    for table in chosen:
         for suffix in ("insert", "update", "delete"):
             connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_search_{suffix}"))
-    connection.execute(text(f"DROP TABLE IF EXISTS {SQLITE_TABLE}"))
+    if tables is None:
+        connection.execute(text(f"DROP TABLE IF EXISTS {SQLITE_TABLE}"))
+        return
+    codes = ", ".join(str(_SQLITE_SOURCES[table][0]) for table in chosen)
+    connection.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid % 4 IN ({codes})"))
 
 
 def is_search_object(name: str | None, kind: str) -> bool:

@@ -9,6 +9,7 @@ from newsweb import lookups
 from newsweb.bookmarks.queries import saved_keys
 from newsweb.news.queries import latest_stories
 from newsweb.tools import queries
+from newsweb.verdict_history import verdict_changes
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render
 
@@ -45,7 +46,8 @@ def index() -> str:
 @blueprint.get("/<slug>")
 @shared_cache
 def show(slug: str) -> str:
-    """`/tools/<slug>`: a tool, the panel's scorecard on it, and its latest stories."""
+    """`/tools/<slug>`: a tool, the panel's scorecard on it, how the verdicts moved, and its
+    latest stories."""
     tool = lookups.tool_by_slug(slug)
     if tool is None:
         abort(404, description="We do not cover a tool by that name (yet).")
@@ -54,6 +56,7 @@ def show(slug: str) -> str:
         tool=tool,
         saved_items=saved_keys(current_user, tools=[tool]),
         scorecard=queries.scorecard(tool),
+        timeline=verdict_changes(tool=tool),
         stories=latest_stories(limit=STORIES_ON_TOOL_PAGE, tool=tool),
         back_url=url_for("tools.show", slug=tool.slug),
     )

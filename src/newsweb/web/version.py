@@ -16,7 +16,7 @@ import os
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from functools import cache
 from typing import Any
 
@@ -29,11 +29,21 @@ from sqlalchemy.orm import Session
 
 from newsweb.config import PACKAGE_DIR, STATIC_DIR, TEMPLATE_DIR
 from newsweb.database import SINGLE_READ
-from newsweb.models import Category, NewsroomState, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models import (
+    Category,
+    NewsroomState,
+    Persona,
+    Prediction,
+    Story,
+    StoryStatus,
+    Take,
+    Tool,
+    Verdict,
+)
 from newsweb.models.clock import utcnow
 
 # What readers see: a committed change to any of these makes every cached page stale.
-CONTENT_MODELS = (Category, Persona, Story, Take, Tool, Verdict)
+CONTENT_MODELS = (Category, Persona, Prediction, Story, Take, Tool, Verdict)
 GENERATION_KEY = "newsweb:pages:generation"
 # Upcoming publication times, a sorted set of UNIX times (Redis's copy of the schedule).
 SCHEDULE_KEY = "newsweb:pages:scheduled"
@@ -204,6 +214,10 @@ def advance(unit: Session) -> None:
     now = utcnow()
     upcoming = Story.status == StoryStatus.PUBLISHED, Story.published_at > now
     schedule = [at for at in unit.scalars(select(Story.published_at).where(*upcoming)) if at]
+    # A prediction coming due moves it from open to awaiting a ruling, also with no write.
+    coming_due = Prediction.outcome.is_(None), Prediction.due_on > now.date()
+    days = unit.scalars(select(Prediction.due_on).where(*coming_due).distinct())
+    schedule += [datetime.combine(day, time()) for day in days]
     changes = {"schedule": [at.isoformat() for at in schedule], "changed_at": now}
     moved = unit.execute(
         update(NewsroomState)

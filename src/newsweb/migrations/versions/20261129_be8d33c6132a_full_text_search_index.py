@@ -14,10 +14,13 @@ down_revision = "40562501d20a"
 branch_labels = None
 depends_on = None
 
+# The tables searched when this migration was written; later migrations add theirs.
+TABLES = ("stories", "takes", "tools")
+
 
 def upgrade() -> None:
     """Create the full-text index (FTS5 on SQLite, tsvector + GIN on PostgreSQL), backfilled."""
-    create_search_index(op.get_bind())
+    create_search_index(op.get_bind(), TABLES)
 
 
 def downgrade() -> None:
