@@ -245,6 +245,26 @@ def auth(demo_client: FlaskClient) -> Auth:
     return Auth(demo_client)
 
 
+def signed_in(app: Flask, email: str, *, role: str, name: str) -> Auth:
+    """A new client of `app`, signed in to a new account with `role`."""
+    create_user(app, email, role=role, name=name)
+    auth = Auth(app.test_client())
+    assert auth.sign_in(email).status_code == 303
+    return auth
+
+
+@pytest.fixture
+def editor(demo_app: Flask) -> Auth:
+    """A client signed in as an editor of the demo newsroom."""
+    return signed_in(demo_app, "editor@example.com", role="editor", name="Eddie Editor")
+
+
+@pytest.fixture
+def admin(demo_app: Flask) -> Auth:
+    """A client signed in as the demo newsroom's only admin."""
+    return signed_in(demo_app, "admin@example.com", role="admin", name="Ada Admin")
+
+
 @pytest.fixture
 def member(demo_app: Flask) -> str:
     """The email of a reader account in the demo newsroom."""

@@ -16,28 +16,10 @@ from werkzeug.routing import Rule
 from newsweb.extensions import db
 from newsweb.models import Bookmark, Persona, Revision, Role, Story, Take, Tool, User, Verdict
 from newsweb.models.clock import utcnow
-from tests.conftest import Auth, create_user, htmx
+from tests.conftest import Auth, htmx
 from tests.html import unsafe_markup
 
 SAMPLE = {"story_id": "1", "slug": "mistral-ai", "user_id": "1"}
-
-
-@pytest.fixture
-def editor(demo_app: Flask) -> Auth:
-    """A client signed in as an editor of the demo newsroom."""
-    create_user(demo_app, "editor@example.com", role="editor", name="Eddie Editor")
-    auth = Auth(demo_app.test_client())
-    assert auth.sign_in("editor@example.com").status_code == 303
-    return auth
-
-
-@pytest.fixture
-def admin(demo_app: Flask) -> Auth:
-    """A client signed in as the demo newsroom's only admin."""
-    create_user(demo_app, "admin@example.com", role="admin", name="Ada Admin")
-    auth = Auth(demo_app.test_client())
-    assert auth.sign_in("admin@example.com").status_code == 303
-    return auth
 
 
 def editor_rules(app: Flask) -> list[tuple[Rule, str]]:
@@ -420,6 +402,7 @@ def tool_form(app: Flask, **fields: str) -> dict[str, str]:
         "website": "https://lumen.example",
         "category": "model",
         "pricing": "Free",
+        "published_at": "y",
     }
     for seat, persona in enumerate(personas(app)):
         data[f"verdicts-{seat}-persona_id"] = str(persona.id)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.clock import utcnow
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Demo stories go out at this time of day (UTC) on their date.
@@ -64,7 +65,8 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
         if item["slug"] in tools:
             continue
         fields = {k: v for k, v in item.items() if k not in ("category", "verdicts")}
-        tool = Tool(**fields, category=categories[item["category"]])
+        # The demo's directory is the newsroom's own: every tool is published.
+        tool = Tool(**fields, category=categories[item["category"]], published_at=utcnow())
         tool.verdicts = [
             Verdict(persona=personas[slug], ship=verdict["ship"], body=verdict["take"].strip())
             for slug, verdict in item["verdicts"].items()

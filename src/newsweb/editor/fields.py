@@ -8,11 +8,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from wtforms import DateField, FieldList, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, SelectField, TextAreaField
 from wtforms.utils import unset_value
 
 from newsweb.forms import options
 from newsweb.models import Persona
+from newsweb.models.clock import utcnow
 
 # More entries than any panel needs: a posted form cannot make the list build thousands.
 PANEL_LIMIT = 100
@@ -95,6 +96,21 @@ class DayField(DateField):  # type: ignore[misc]
     def process_data(self, value: Any) -> None:
         """Show only the day of a stored datetime."""
         super().process_data(value.date() if isinstance(value, datetime) else value)
+
+
+class PublishedFlag(BooleanField):  # type: ignore[misc]
+    """Whether an editor has put an item (a tool) on the site, stored as when they did."""
+
+    def process_data(self, value: Any) -> None:
+        """Tick the box for a stored publication time."""
+        super().process_data(value is not None and value is not False)
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        """Keep a stored time while ticked, set now when newly ticked, None when not."""
+        if not self.data:
+            setattr(obj, name, None)
+        elif getattr(obj, name, None) is None:
+            setattr(obj, name, utcnow())
 
 
 class CallField(SelectField):  # type: ignore[misc]

@@ -27,7 +27,14 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from newsweb.editor import queries
-from newsweb.editor.fields import CallField, DayField, ItemMenu, LinesField, PanelField
+from newsweb.editor.fields import (
+    CallField,
+    DayField,
+    ItemMenu,
+    LinesField,
+    PanelField,
+    PublishedFlag,
+)
 from newsweb.forms import Form, options
 from newsweb.lookups import all_categories, personas_in_order
 from newsweb.models import Category, Persona, Role, Story, Take, Tool, User, Verdict
@@ -293,6 +300,11 @@ class ToolForm(ItemForm):
     website = URLField("Website", [DataRequired("Give its website."), Length(max=500), web_address])
     category = _category_menu()
     pricing = StringField("Pricing", [Optional(), Length(max=200)])
+    published_at = PublishedFlag(
+        "On the site now",
+        description="Readers see a tool once a story about it is published; "
+        "tick this to show it before that.",
+    )
     verdicts = PanelField(FormField(VerdictForm))
 
     def __init__(self, *args: Any, obj: Tool | None = None, **kwargs: Any) -> None:

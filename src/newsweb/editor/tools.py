@@ -29,7 +29,8 @@ def edit_tool(slug: str | None = None) -> Response | tuple[str, int]:
     tool = found(queries.tool_for_editing(slug), NO_TOOL) if slug else None
     form = ToolForm(obj=tool)
     if not form.validate_on_submit():
-        return form_page("editor/tool_form.html", form, tool=tool)
+        on_site = tool is not None and queries.tool_is_visible(tool)
+        return form_page("editor/tool_form.html", form, tool=tool, on_site=on_site)
     tool = tool or Tool()
     with revisions.recorded(tool):
         form.populate_obj(tool)

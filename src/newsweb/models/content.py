@@ -18,6 +18,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    exists,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,6 +59,8 @@ class Tool(Base):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # When an editor put the tool itself on the site; None leaves it to its stories.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     # lazy="raise" everywhere: a template can never run a query behind a view's back.
     category: Mapped[Category] = relationship(lazy="raise")
@@ -64,6 +68,19 @@ class Tool(Base):
     verdicts: Mapped[list[Verdict]] = relationship(
         back_populates="tool", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @classmethod
+    def visible(cls, now: datetime | None = None) -> ColumnElement[bool]:
+        """The filter for tools readers may see: published by an editor, or the subject of
+        a visible story. A tool named first in a draft stays hidden until that story is out.
+
+        Every reader query on tools uses it (search's SQL spells the same test out).
+        """
+        now = now or utcnow()
+        return or_(
+            cls.published_at <= now,
+            exists().where(Story.tool_id == cls.id, Story.visible(now)),
+        )
 
     def __repr__(self) -> str:
         return f"<Tool {self.slug}>"
