@@ -64,6 +64,8 @@ def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
         "MAIL_URL": env.get("MAIL_URL", "").strip(),
         "MAIL_FROM": env.get("MAIL_FROM", "newsweb <news@localhost>").strip(),
         "MAIL_OUTBOX": str(instance_dir / "outbox"),
+        # The zone editors schedule stories in (an IANA name); times are stored in UTC.
+        "NEWSROOM_TIMEZONE": env.get("NEWSROOM_TIMEZONE", "").strip() or "UTC",
     }
 
 

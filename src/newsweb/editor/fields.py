@@ -1,6 +1,6 @@
 """Form fields that convert between what an editor types and what a model stores: menus of
-stored items, lines of a list, a day of a datetime, a ship-or-skip call, and one sub-form
-per panelist."""
+stored items, lines of a list, the day and the time of a datetime (on the newsroom's
+clock), a publication flag, a ship-or-skip call, and one sub-form per panelist."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from wtforms import BooleanField, DateField, FieldList, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, SelectField, TextAreaField, TimeField
 from wtforms.utils import unset_value
 
+from newsweb import newsroom_time
 from newsweb.forms import options
 from newsweb.models import Persona
 from newsweb.models.clock import utcnow
@@ -91,11 +92,23 @@ class LinesField(TextAreaField):  # type: ignore[misc]
 
 
 class DayField(DateField):  # type: ignore[misc]
-    """The day of a stored datetime (a story's publication), edited as a date."""
+    """The day of a stored datetime (a story's publication) on the newsroom's calendar."""
 
     def process_data(self, value: Any) -> None:
-        """Show only the day of a stored datetime."""
-        super().process_data(value.date() if isinstance(value, datetime) else value)
+        """Show only the newsroom's day of a stored datetime."""
+        if isinstance(value, datetime):
+            value = newsroom_time.local(value).date()
+        super().process_data(value)
+
+
+class MinuteField(TimeField):  # type: ignore[misc]
+    """The time of day of a stored datetime on the newsroom's clock, to the minute."""
+
+    def process_data(self, value: Any) -> None:
+        """Show the newsroom's hour and minute of a stored datetime."""
+        if isinstance(value, datetime):
+            value = newsroom_time.minute_of(value)
+        super().process_data(value)
 
 
 class PublishedFlag(BooleanField):  # type: ignore[misc]

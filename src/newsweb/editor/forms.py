@@ -32,6 +32,7 @@ from newsweb.editor.fields import (
     DayField,
     ItemMenu,
     LinesField,
+    MinuteField,
     PanelField,
     PublishedFlag,
 )
@@ -220,7 +221,7 @@ class StoryForm(ItemForm):
     model = Story
     noun = "story"
     slug_source = "title"
-    not_stored = frozenset({"new_tool_name", "new_tool_website", "published_at"})
+    not_stored = frozenset({"new_tool_name", "new_tool_website", "published_at", "publish_time"})
 
     title = StringField("Title", [DataRequired("Every story needs a title."), Length(max=200)])
     slug = StringField(
@@ -235,12 +236,15 @@ class StoryForm(ItemForm):
     # No Optional(): it would stop validate_new_tool_website from running on a blank field.
     new_tool_website = URLField("New tool's website", [Length(max=500), web_address])
     category = _category_menu()
-    # The day alone does not say when a story goes out: the button pressed does too, so
-    # the view applies it (see publishing.apply_action).
+    # The day and time alone do not say when a story goes out: the button pressed does
+    # too, so the view applies them (see publishing.apply_action).
     published_at = DayField(
         "Publication date",
         [Optional()],
-        description="Blank or today publishes now; a future date keeps it hidden until then.",
+        description="Blank publishes now; a later date and time keeps it hidden until then.",
+    )
+    publish_time = MinuteField(
+        "Time", [Optional()], description="Blank: now if the date is today, else 08:00."
     )
     dek = TextAreaField("Dek", [DataRequired("Sum the story up in a paragraph."), Length(max=1000)])
     source_url = URLField("Original source", [Optional(), Length(max=500), web_address])
@@ -248,7 +252,9 @@ class StoryForm(ItemForm):
     takes = PanelField(FormField(TakeForm))
 
     def __init__(self, *args: Any, obj: Story | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, obj=obj, **kwargs)
+        # The time field shows the stored publication's minute (the model has no such field).
+        stored_time = obj.published_at if obj is not None else None
+        super().__init__(*args, obj=obj, publish_time=stored_time, **kwargs)
         self.takes.seat(personas_in_order())
 
     def validate_tool(self, field: Field) -> None:

@@ -58,13 +58,17 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     form = StoryForm(obj=story)
     action = publishing.requested_action()
     if action == "preview" or not form.validate_on_submit():
-        return form_page("editor/story_form.html", form, story=story, preview=form.body.data)
+        return form_page(
+            "editor/story_form.html", form, story=story, preview=form.body.data, now=utcnow()
+        )
     now = utcnow()
     if story is None:
         story = Story(author_id=signed_in_user().id, status=StoryStatus.DRAFT, created_at=now)
     with revisions.recorded(story):
         form.populate_obj(story)
-        publishing.apply_action(story, action, form.published_at.data, now=now)
+        publishing.apply_action(
+            story, action, form.published_at.data, form.publish_time.data, now=now
+        )
     return saved(
         publishing.saved_message(story, now), url_for("editor.edit_story", story_id=story.id)
     )
