@@ -81,7 +81,9 @@ def story_form(app: Flask, **fields: str) -> dict[str, str]:
 
 
 def post_story(editor: Auth, path: str = "/editor/stories/new", **fields: str) -> object:
-    """Submit the story form as the editor's browser would."""
+    """Submit the story form as the editor's browser would, confirming a publish or
+    unpublish as its question's button does (pass confirmed="" to be asked instead)."""
+    fields.setdefault("confirmed", fields.get("action", "publish"))
     data = story_form(editor.client.application, **fields)
     data["csrf_token"] = editor.token("/editor/stories/new")
     return editor.client.post(path, data=data)

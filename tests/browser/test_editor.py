@@ -202,12 +202,23 @@ def submit(page: Page, button: str) -> None:
     page.get_by_role("button", name=button, exact=True).click()
 
 
+def confirm_dialog(page: Page) -> Locator:
+    """The newsroom's question, open as a modal dialog."""
+    return page.get_by_role("dialog")
+
+
+def publish(page: Page) -> None:
+    """Press Publish, then "Publish now" in the question it opens."""
+    submit(page, "Publish")
+    confirm_dialog(page).get_by_role("button", name="Publish now", exact=True).click()
+
+
 def write_and_publish(page: Page, base_url: str, draft: Draft) -> None:
     """As a signed-in editor, write `draft` in the new-story form and publish it."""
     page.goto(base_url + "/editor")
     open_new_story_form(page)
     fill_story_form(page, draft)
-    submit(page, "Publish")
+    publish(page)
     expect(flash(page)).to_have_text(PUBLISHED)
     expect(page).to_have_url(EDIT_URL)
 
@@ -272,7 +283,7 @@ def test_write_preview_draft_then_publish(live_server: str, editor: str, page: P
     open_newsroom(page)
     page.get_by_role("table").get_by_role("link", name=draft.title, exact=True).click()
     expect(page).to_have_url(EDIT_URL)
-    submit(page, "Publish")
+    publish(page)
 
     expect(flash(page)).to_have_text(PUBLISHED)
     page.goto(live_server + "/")

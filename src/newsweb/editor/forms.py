@@ -241,10 +241,10 @@ class StoryForm(ItemForm):
     published_at = DayField(
         "Publication date",
         [Optional()],
-        description="Blank publishes now; a later date and time keeps it hidden until then.",
+        description="No date publishes now; a later date and time keeps it hidden until then.",
     )
     publish_time = MinuteField(
-        "Time", [Optional()], description="Blank: now if the date is today, else 08:00."
+        "Time", [Optional()], description="No time: now if the date is today, else 08:00."
     )
     dek = TextAreaField("Dek", [DataRequired("Sum the story up in a paragraph."), Length(max=1000)])
     source_url = URLField("Original source", [Optional(), Length(max=500), web_address])

@@ -12,10 +12,13 @@ from datetime import date, datetime, time
 from flask import request
 
 from newsweb import newsroom_time
+from newsweb.editor.confirm import Question, posted_fields
 from newsweb.models import Story, StoryStatus
 
 # The story form's buttons, by the value each sends as `action`.
 ACTIONS = ("preview", "draft", "publish", "unpublish", "save")
+# The buttons that change what readers see at once: each asks first (see confirm.py).
+ASKS_FIRST = ("publish", "unpublish")
 # A later day typed without a time means that day at this time on the newsroom's clock.
 PUBLISH_TIME = time(8, 0)
 
@@ -78,3 +81,33 @@ def saved_message(story: Story, now: datetime) -> str:
     if story.published_at and story.published_at > now:
         return f"Scheduled: readers see it from {newsroom_time.label(story.published_at)}."
     return "Published. It is on the front page."
+
+
+def question(title: str, action: str, goes_out: datetime, *, now: datetime, url: str) -> Question:
+    """What the editor is asked before `action` ("publish" or "unpublish") of `title`.
+
+    `goes_out` is when a publish would put the story out; the question posts the story
+    form's fields back to `url`.
+    """
+    carried = posted_fields()
+    if action == "unpublish":
+        return Question(
+            heading=f"Unpublish “{title}”?",
+            explanation="Readers lose it at once: its page, its place on the front page and "
+            "in the feeds. It goes back to the drafts.",
+            button="Unpublish", action=url, cancel=url, danger=True,
+            confirms=action, carried=carried,
+        )  # fmt: skip
+    if goes_out > now:
+        when = newsroom_time.label(goes_out)
+        return Question(
+            heading=f"Schedule “{title}” for {when}?",
+            explanation="Readers see it from then: on the front page, in the feeds and in "
+            "search. Until then it stays hidden, and you can still change it.",
+            button="Schedule", action=url, cancel=url, confirms=action, carried=carried,
+        )  # fmt: skip
+    return Question(
+        heading=f"Publish “{title}” now?",
+        explanation="It goes on the front page, into the feeds and into search at once.",
+        button="Publish now", action=url, cancel=url, confirms=action, carried=carried,
+    )  # fmt: skip

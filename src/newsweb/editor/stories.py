@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, url_for
+from datetime import datetime
+
+from flask import abort, current_app, make_response, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from newsweb.access import signed_in_user
 from newsweb.editor import publishing, queries, revisions
 from newsweb.editor.blueprint import blueprint
-from newsweb.editor.confirm import confirm_then_delete
+from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed
 from newsweb.editor.forms import StoryForm
 from newsweb.editor.responses import form_page, found, history_page, saved
 from newsweb.models import ItemKind, Story, StoryStatus
@@ -57,11 +59,16 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     story = found(queries.story_for_editing(story_id), NO_STORY) if story_id else None
     form = StoryForm(obj=story)
     action = publishing.requested_action()
-    if action == "preview" or not form.validate_on_submit():
-        return form_page(
-            "editor/story_form.html", form, story=story, preview=form.body.data, now=utcnow()
-        )
     now = utcnow()
+    if action == "preview" or not form.validate_on_submit():
+        return _story_form_page(form, story, now)
+    if action in publishing.ASKS_FIRST and not is_confirmed(action):
+        goes_out = publishing.publication_time(
+            form.published_at.data, form.publish_time.data, now=now
+        )
+        return ask(
+            publishing.question(form.title.data, action, goes_out, now=now, url=request.path)
+        )
     if story is None:
         story = Story(author_id=signed_in_user().id, status=StoryStatus.DRAFT, created_at=now)
     with revisions.recorded(story):
@@ -72,6 +79,23 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     return saved(
         publishing.saved_message(story, now), url_for("editor.edit_story", story_id=story.id)
     )
+
+
+def _story_form_page(form: StoryForm, story: Story | None, now: datetime) -> Response:
+    """The story form, with its errors and everything typed.
+
+    When htmx asked (a Publish button that expected its question), the form replaces the
+    page's editor section instead of opening in the dialog.
+    """
+    page, status = form_page(
+        "editor/story_form.html", form, story=story, preview=form.body.data, now=now
+    )
+    response = make_response(page, status)
+    if wants_fragment():
+        response.headers.update(
+            {"HX-Retarget": ".editor-page", "HX-Reswap": "outerHTML", "HX-Reselect": ".editor-page"}
+        )
+    return response
 
 
 @blueprint.post("/preview")
