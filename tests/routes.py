@@ -69,6 +69,17 @@ def _reset_link(_app: Flask) -> str:
     return url_for("accounts.reset_password", token=reset_token(user or stand_in))
 
 
+@live_url("news.shared_story")
+def _share_link(_app: Flask) -> str:
+    """A working preview link to the first story (a forged one when there is none)."""
+    from newsweb.editor.sharing import share_token
+    from newsweb.models import Story
+
+    story = db.session.scalars(select(Story).order_by(Story.id)).first()
+    token = share_token(story) if story else "no-story-to-share"
+    return url_for("news.shared_story", token=token)
+
+
 @live_url("accounts.verify_email")
 def _verify_link(_app: Flask) -> str:
     """A working verification link for the first account (a stale one when there is none)."""

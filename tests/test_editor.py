@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from werkzeug.routing import Rule
 
 from newsweb.extensions import db
@@ -19,6 +20,7 @@ from newsweb.models.clock import utcnow
 from tests.conftest import Auth, htmx
 from tests.html import unsafe_markup
 
+T = TypeVar("T")
 SAMPLE = {"story_id": "1", "slug": "mistral-ai", "user_id": "1"}
 
 
@@ -39,10 +41,15 @@ def path_for(rule: Rule) -> str:
     return built[1]
 
 
+def stored(app: Flask, statement: Select[T]) -> T | None:
+    """The one value `statement` reads from `app`'s database."""
+    with app.app_context():
+        return db.session.scalar(statement)
+
+
 def story_count(app: Flask) -> int:
     """How many stories exist."""
-    with app.app_context():
-        return db.session.scalar(select(func.count(Story.id))) or 0
+    return stored(app, select(func.count(Story.id))) or 0
 
 
 def personas(app: Flask) -> list[Persona]:
@@ -87,6 +94,13 @@ def post_story(editor: Auth, path: str = "/editor/stories/new", **fields: str) -
     data = story_form(editor.client.application, **fields)
     data["csrf_token"] = editor.token("/editor/stories/new")
     return editor.client.post(path, data=data)
+
+
+def story_page_text(editor: Auth, **fields: str) -> str:
+    """Post the story form (see post_story) and return the page it answers with (a 200)."""
+    response: Any = post_story(editor, **fields)
+    assert response.status_code == 200
+    return str(response.get_data(as_text=True))
 
 
 def front_page_titles(client: FlaskClient) -> list[str]:

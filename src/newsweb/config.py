@@ -92,4 +92,6 @@ DEFAULTS: dict[str, Any] = {
     "SITEMAP_URLS": 50_000,
     # How long an emailed password-reset link works (it also dies once the password changes).
     "PASSWORD_RESET_SECONDS": 3600,
+    # How long a story's preview link works (see editor/sharing.py): a week.
+    "SHARE_LINK_SECONDS": 7 * 24 * 3600,
 }

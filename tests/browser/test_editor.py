@@ -381,7 +381,8 @@ def test_dashboard_search_as_you_type(live_server: str, editor: str, page: Page)
 def test_preview_and_save_draft_without_javascript(
     live_server: str, editor: str, page_without_js: Page
 ) -> None:
-    """Without JavaScript, "Preview" renders the Markdown on the server and "Save draft" saves."""
+    """Without JavaScript, "Preview" shows the story page as readers will see it, "Back to
+    editing" brings every field back, and "Save draft" saves."""
     page = page_without_js
     draft = Draft(title="Anthropic Opens a Paris Office for Research and Policy")
     sign_in(page, live_server, editor, EDITOR_NAME)
@@ -392,7 +393,12 @@ def test_preview_and_save_draft_without_javascript(
 
     submit(page, "Preview")
 
-    expect(preview_panel(page).locator("strong")).to_have_text("office")
+    story = page.get_by_role("article", name=draft.title, exact=True)
+    expect(page.get_by_role("heading", level=1)).to_have_text(draft.title)
+    expect(story.locator("strong")).to_have_text("office")
+    expect(page.get_by_role("region", name="Preview")).to_contain_text("A draft")
+    submit(page, "Back to editing")
+
     expect(page.get_by_role("heading", level=1)).to_have_text("New story")
     expect(page.get_by_role("alert")).to_have_count(0)
     expect_form_holds(page, draft)

@@ -25,7 +25,7 @@ class Question:
 
     A question about a form's save (`confirms`: the story form's publish or unpublish)
     posts the form's fields again (`carried`) with `action` and `confirmed` set to
-    `confirms`; without JavaScript its "Keep editing" posts them as a preview, which
+    `confirms`; without JavaScript its "Keep editing" posts them with action=edit, which
     shows the form again with everything typed. Any other question posts its token alone.
     """
 

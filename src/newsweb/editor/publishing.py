@@ -16,7 +16,8 @@ from newsweb.editor.confirm import Question, posted_fields
 from newsweb.models import Story, StoryStatus
 
 # The story form's buttons, by the value each sends as `action`.
-ACTIONS = ("preview", "draft", "publish", "unpublish", "save")
+# "edit" only shows the form again with what was posted (back from a preview or question).
+ACTIONS = ("edit", "preview", "draft", "publish", "unpublish", "save")
 # The buttons that change what readers see at once: each asks first (see confirm.py).
 ASKS_FIRST = ("publish", "unpublish")
 # A later day typed without a time means that day at this time on the newsroom's clock.

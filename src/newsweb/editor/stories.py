@@ -8,9 +8,9 @@ from flask import abort, current_app, make_response, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from newsweb.access import signed_in_user
-from newsweb.editor import publishing, queries, revisions
+from newsweb.editor import previews, publishing, queries, revisions, sharing
 from newsweb.editor.blueprint import blueprint
-from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed
+from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed, posted_fields
 from newsweb.editor.forms import StoryForm
 from newsweb.editor.responses import form_page, found, history_page, saved
 from newsweb.models import ItemKind, Story, StoryStatus
@@ -60,8 +60,10 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     form = StoryForm(obj=story)
     action = publishing.requested_action()
     now = utcnow()
-    if action == "preview" or not form.validate_on_submit():
+    if action == "edit" or not form.validate_on_submit():
         return _story_form_page(form, story, now)
+    if action == "preview":
+        return _form_preview(form, now)
     if action in publishing.ASKS_FIRST and not is_confirmed(action):
         goes_out = publishing.publication_time(
             form.published_at.data, form.publish_time.data, now=now
@@ -79,6 +81,22 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     return saved(
         publishing.saved_message(story, now), url_for("editor.edit_story", story_id=story.id)
     )
+
+
+def _form_preview(form: StoryForm, now: datetime) -> Response:
+    """The story as the form has it, unsaved, as readers would see it.
+
+    htmx opens it in the preview dialog over the form; without JavaScript it is a page
+    whose "Back to editing" posts the fields back.
+    """
+    # The story and its takes are never added to the session (no relationship cascades
+    # into it from the stored tool or personas they point at): nothing here is saved.
+    story = previews.unsaved_story(form, now)
+    preview = previews.Preview(
+        kind=previews.FORM, notice=previews.notice_for(story, now),
+        form_url=request.path, carried=posted_fields(), in_dialog=previews.in_dialog(),
+    )  # fmt: skip
+    return previews.page(story, list(story.takes), preview)
 
 
 def _story_form_page(form: StoryForm, story: Story | None, now: datetime) -> Response:
@@ -137,4 +155,40 @@ def story_history(story_id: int) -> str:
         story.title if story else entries[0].item_label,
         entries,
         url_for("editor.edit_story", story_id=story_id) if story else None,
+    )
+
+
+def _saved_preview(story: Story, share_url: str = "") -> Response:
+    """The preview of a saved story for editors, with its share links."""
+    preview = previews.Preview(
+        kind=previews.SAVED, notice=previews.notice_for(story, utcnow()),
+        edit_url=url_for("editor.edit_story", story_id=story.id), share_url=share_url,
+        share_action=url_for("editor.share_story", story_id=story.id),
+        revoke_action=url_for("editor.revoke_story_shares", story_id=story.id),
+        days=sharing.lifetime_seconds() // 86400,
+    )  # fmt: skip
+    return previews.saved_page(story, preview)
+
+
+@blueprint.get("/stories/<id:story_id>/preview")
+def story_preview(story_id: int) -> Response:
+    """`/editor/stories/<id>/preview`: the saved story as readers will see it, to share."""
+    return _saved_preview(found(queries.story_for_editing(story_id), NO_STORY))
+
+
+@blueprint.post("/stories/<id:story_id>/share")
+def share_story(story_id: int) -> Response:
+    """`POST /editor/stories/<id>/share`: the preview again, with a new share link to copy."""
+    story = found(queries.story_for_editing(story_id), NO_STORY)
+    return _saved_preview(story, share_url=sharing.share_url(story))
+
+
+@blueprint.post("/stories/<id:story_id>/share/revoke")
+def revoke_story_shares(story_id: int) -> Response:
+    """`POST /editor/stories/<id>/share/revoke`: every share link of the story stops working."""
+    story = found(queries.story_for_editing(story_id), NO_STORY)
+    sharing.revoke(story)
+    return saved(
+        "Every share link to this story is revoked: none of them opens it now.",
+        url_for("editor.story_preview", story_id=story.id),
     )

@@ -159,6 +159,8 @@ class Story(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Preview links carry it (editor/sharing.py): moving it on revokes every one given out.
+    share_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tool: Mapped[Tool] = relationship(lazy="raise")
     category: Mapped[Category] = relationship(lazy="raise")

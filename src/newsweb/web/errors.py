@@ -19,6 +19,7 @@ TITLES = {
     404: "We could not find that page",
     405: "That is not something this page does",
     413: "That is more than we can take",
+    410: "That link no longer works",
     429: "Slow down a little",
     500: "Something broke on our side",
 }
