@@ -216,3 +216,41 @@ def test_an_expired_share_link(
     expect(page.get_by_role("heading", level=1)).to_have_text("That link no longer works")
     expect(page.get_by_text("This preview link has expired.")).to_be_visible()
     forgive_failed_load(console_errors, link, status=410)
+
+
+def test_two_editors_saving_the_same_story(
+    live_server: str,
+    editor: str,
+    page: Page,
+    browser: Browser,
+    demo_app: Flask,
+    console_errors: list[str],
+) -> None:
+    """The later save is refused with both versions shown and nothing typed lost; saving
+    again keeps it on purpose."""
+    write_draft(page, live_server, editor)
+    submit(page, "Save draft")
+    expect(page).to_have_url(EDIT_URL)
+    edit_url = page.url
+
+    create_user(demo_app, "second@example.com", role="editor", name="Sam Second")
+    other = browser.new_context().new_page()
+    sign_in(other, live_server, "second@example.com", "Sam Second")
+    other.goto(edit_url)
+    page.reload()
+
+    other.get_by_label("Dek", exact=True).fill("Their dek, saved first.")
+    other.get_by_role("button", name="Save draft").click()
+    expect(other.get_by_role("status")).to_contain_text("Draft saved.")
+
+    page.get_by_label("Dek", exact=True).fill("My dek, saved second.")
+    submit(page, "Save draft")
+    conflict = page.get_by_role("alert").filter(has_text="Someone else saved this")
+    expect(conflict).to_contain_text("Their dek, saved first.")
+    expect(page.get_by_label("Dek", exact=True)).to_have_value("My dek, saved second.")
+    forgive_failed_load(console_errors, edit_url, status=409)
+
+    submit(page, "Save draft")
+    expect(page.get_by_role("status")).to_contain_text("Draft saved.")
+    expect(page.get_by_label("Dek", exact=True)).to_have_value("My dek, saved second.")
+    other.context.close()

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from wtforms import (
     Field,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -26,7 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from newsweb.editor import queries
+from newsweb.editor import queries, revisions
 from newsweb.editor.fields import (
     CallField,
     DayField,
@@ -42,6 +43,8 @@ from newsweb.models import Category, Persona, Role, Story, Take, Tool, User, Ver
 from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
 
 TAKE_LIMIT = 5000
+# The hidden field every item form carries: the item's version when the form was loaded.
+VERSION_FIELD = "loaded_version"
 Item = Story | Tool | Persona | Category
 
 
@@ -86,7 +89,7 @@ class NewsroomForm(Form):
     def populate_obj(self, obj: Any) -> None:
         """Copy every stored field onto `obj`."""
         for name, field in self._fields.items():
-            if name not in self.not_stored:
+            if name not in self.not_stored and name != VERSION_FIELD:
                 field.populate_obj(obj, name)
 
 
@@ -102,10 +105,15 @@ class ItemForm(NewsroomForm):
     slug_source: ClassVar[str] = "name"
 
     slug: StringField
+    # The item's version (revisions.fingerprint) when this form was loaded: a save against
+    # a newer one is refused (responses.refuse_stale). Blank for a new item.
+    loaded_version = HiddenField()
 
     def __init__(self, *args: Any, obj: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, obj=obj, **kwargs)
         self.item_id = obj.id if obj is not None else None
+        if obj is not None and not self.is_submitted():
+            self.loaded_version.data = revisions.fingerprint(obj)
 
     def chosen_slug(self) -> str:
         """The slug typed, or one made from the name (or title) when it is blank."""

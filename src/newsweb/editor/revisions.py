@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -11,10 +13,14 @@ from sqlalchemy.orm import joinedload
 
 from newsweb.access import signed_in_user
 from newsweb.extensions import db
-from newsweb.models import ItemKind, Persona, Revision, Story, Tool, User, Verdict
+from newsweb.models import Category, ItemKind, Persona, Revision, Story, Tool, User, Verdict
 
 Snapshot = dict[str, Any]
 Recorded = Story | Tool | Persona
+# Everything an editor form edits: what its version (`fingerprint`) is taken of.
+Edited = Recorded | Category
+# Story fields its buttons set, not its form's fields: a conflict never names them.
+SET_BY_BUTTONS = frozenset({"Status", "Published"})
 
 
 @contextmanager
@@ -45,13 +51,31 @@ def history_of(item: Recorded) -> list[Revision]:
     return history(_kind(item), item.id)
 
 
-def snapshot(item: Recorded) -> Snapshot:
+def snapshot(item: Edited) -> Snapshot:
     """The fields of `item` an editor can change, by their labels."""
     if isinstance(item, Story):
         return story_snapshot(item)
     if isinstance(item, Tool):
         return tool_snapshot(item)
+    if isinstance(item, Category):
+        return {"Name": item.name, "Slug": item.slug}
     return persona_snapshot(item)
+
+
+def fingerprint(item: Edited) -> str:
+    """The version of `item` an editor's form was loaded at: a digest of its fields.
+
+    Any save that changes what the form shows changes it, whoever made the save.
+    """
+    text = json.dumps(snapshot(item), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def conflicts(saved: Edited, yours: Edited) -> dict[str, list[Any]]:
+    """Each field whose saved value differs from the one in an editor's form, as
+    [saved, yours] (the buttons' own fields left out)."""
+    changes = differences(snapshot(saved), snapshot(yours))
+    return {label: pair for label, pair in changes.items() if label not in SET_BY_BUTTONS}
 
 
 def _kind(item: Recorded) -> ItemKind:

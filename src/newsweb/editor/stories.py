@@ -12,7 +12,7 @@ from newsweb.editor import previews, publishing, queries, revisions, sharing
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed, posted_fields
 from newsweb.editor.forms import StoryForm
-from newsweb.editor.responses import form_page, found, history_page, saved
+from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
 from newsweb.models import ItemKind, Story, StoryStatus
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor
@@ -64,6 +64,9 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
         return _story_form_page(form, story, now)
     if action == "preview":
         return _form_preview(form, now)
+    template, context = "editor/story_form.html", {"preview": form.body.data, "now": now}
+    if stale := refuse_stale(template, form, story, story=story, **context):
+        return _in_place(*stale)
     if action in publishing.ASKS_FIRST and not is_confirmed(action):
         goes_out = publishing.publication_time(
             form.published_at.data, form.publish_time.data, now=now
@@ -105,9 +108,14 @@ def _story_form_page(form: StoryForm, story: Story | None, now: datetime) -> Res
     When htmx asked (a Publish button that expected its question), the form replaces the
     page's editor section instead of opening in the dialog.
     """
-    page, status = form_page(
-        "editor/story_form.html", form, story=story, preview=form.body.data, now=now
+    return _in_place(
+        *form_page("editor/story_form.html", form, story=story, preview=form.body.data, now=now)
     )
+
+
+def _in_place(page: str, status: int) -> Response:
+    """The story form's page; for htmx (a button that expected a question or a preview)
+    it replaces the page's editor section instead."""
     response = make_response(page, status)
     if wants_fragment():
         response.headers.update(
