@@ -32,6 +32,7 @@ from tests.browser.test_editor import (
     marker,
     open_new_story_form,
     open_newsroom,
+    publish,
     set_marker,
     sign_in,
     submit,
@@ -254,3 +255,20 @@ def test_two_editors_saving_the_same_story(
     expect(page.get_by_role("status")).to_contain_text("Draft saved.")
     expect(page.get_by_label("Dek", exact=True)).to_have_value("My dek, saved second.")
     other.context.close()
+
+
+def test_an_old_story_address_lands_on_the_new_one(
+    live_server: str, editor: str, page: Page
+) -> None:
+    """After the slug changes, the old address still opens the story (301 to the new one)."""
+    write_draft(page, live_server, editor)
+    publish(page)
+    expect(flash(page)).to_have_text(PUBLISHED)
+    old_slug = page.get_by_label("Slug", exact=True).input_value()
+    page.get_by_label("Slug", exact=True).fill("anthropic-in-paris")
+    submit(page, "Save")
+    expect(flash(page)).to_have_text(PUBLISHED)
+
+    page.goto(f"{live_server}/news/{old_slug}")
+    expect(page).to_have_url(f"{live_server}/news/anthropic-in-paris")
+    expect(page.get_by_role("heading", level=1)).to_have_text(DRAFT.title)

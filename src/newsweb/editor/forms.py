@@ -41,6 +41,7 @@ from newsweb.forms import Form, options
 from newsweb.lookups import all_categories, personas_in_order
 from newsweb.models import Category, Persona, Role, Story, Take, Tool, User, Verdict
 from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
+from newsweb.web import moved
 
 TAKE_LIMIT = 5000
 # The hidden field every item form carries: the item's version when the form was loaded.
@@ -126,9 +127,15 @@ class ItemForm(NewsroomForm):
             raise ValidationError(f"Another {self.noun} already uses the slug “{slug}”.")
 
     def populate_obj(self, obj: Any) -> None:
-        """Copy the fields onto `obj`, with the slug typed or made."""
+        """Copy the fields onto `obj`, with the slug typed or made.
+
+        A stored item's old slug is remembered, so its old address keeps working.
+        """
+        old_slug = obj.slug if obj.id is not None else None
         super().populate_obj(obj)
         obj.slug = self.chosen_slug()
+        if old_slug and old_slug != obj.slug:
+            moved.remember(obj, old_slug)
 
 
 class NamedItemForm(ItemForm):

@@ -3,6 +3,7 @@
 from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.mailings import DigestSend
 from newsweb.models.revisions import ItemKind, Revision
+from newsweb.models.slugs import OldSlug
 from newsweb.models.state import NewsroomState
 from newsweb.models.users import Bookmark, Role, User
 
@@ -12,6 +13,7 @@ __all__ = [
     "DigestSend",
     "ItemKind",
     "NewsroomState",
+    "OldSlug",
     "Persona",
     "Revision",
     "Role",

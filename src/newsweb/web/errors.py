@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, redirect, render_template, request
 from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from newsweb.web import moved
+
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+NOT_FOUND, MOVED_PERMANENTLY = 404, 301
 _RENDERERS = "newsweb_error_renderers"
 
 TITLES = {
@@ -48,6 +51,8 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
     Under a prefix a section claimed (`answer_errors_under`), that section's renderer
     answers instead: the API's JSON error body, never HTML.
     """
+    if error.code == NOT_FOUND and (address := moved.new_address()):
+        return redirect(address, code=MOVED_PERMANENTLY)
     if renderer := _renderer_for(request.path):
         return renderer(error)
     code = error.code or 500
