@@ -272,3 +272,29 @@ def test_an_old_story_address_lands_on_the_new_one(
     page.goto(f"{live_server}/news/{old_slug}")
     expect(page).to_have_url(f"{live_server}/news/anthropic-in-paris")
     expect(page.get_by_role("heading", level=1)).to_have_text(DRAFT.title)
+
+
+def test_restore_an_earlier_version_from_the_history(
+    live_server: str, editor: str, page: Page
+) -> None:
+    """The history marks the changed words; "Restore this version" brings the dek back."""
+    write_draft(page, live_server, editor)
+    submit(page, "Save draft")
+    expect(page).to_have_url(EDIT_URL)
+    page.get_by_label("Dek", exact=True).fill("A different dek entirely, for now.")
+    submit(page, "Save draft")
+    expect(flash(page)).to_contain_text("Draft saved.")
+
+    page.get_by_role("link", name="History", exact=True).click()
+    history = page.get_by_role("region", name=f"History of {DRAFT.title}", exact=True)
+    entries = history.get_by_role("listitem")
+    expect(entries).to_have_count(2)
+    expect(entries.first.get_by_role("insertion").first).to_be_visible()
+    entries.nth(1).get_by_role("button", name="Restore this version").click()
+
+    expect(flash(page)).to_contain_text("Restored the version saved")
+    expect(page.get_by_label("Dek", exact=True)).to_have_value(DRAFT.dek)
+    page.get_by_role("link", name="History", exact=True).click()
+    expect(
+        page.get_by_role("region", name=f"History of {DRAFT.title}").get_by_role("listitem")
+    ).to_have_count(3)

@@ -38,9 +38,18 @@ def saved(message: str, location: str) -> Response:
     return redirect(location, code=303)
 
 
-def history_page(label: str, entries: list[Revision], edit_url: str | None) -> str:
-    """The page of an item's saves, field by field, with a link back to editing it."""
-    return render("editor/history.html", label=label, revisions=entries, edit_url=edit_url)
+def history_page(
+    label: str,
+    entries: list[Revision],
+    edit_url: str | None,
+    restore_urls: dict[int, str] | None = None,
+) -> str:
+    """The page of an item's saves, field by field, with a link back to editing it and,
+    by revision id, where "Restore this version" posts (for those that have one)."""
+    return render(
+        "editor/history.html",
+        label=label, revisions=entries, edit_url=edit_url, restore_urls=restore_urls or {},
+    )  # fmt: skip
 
 
 def refuse_stale(

@@ -185,3 +185,15 @@ def recent(limit: int = 8) -> list[Revision]:
             .limit(limit)
         )
     )
+
+
+def state_after(item: Recorded, revision: Revision) -> Snapshot:
+    """`item`'s fields as they stood right after `revision`: its fields now, with every
+    later revision's changes undone, newest first (a field missing then is None)."""
+    state: Snapshot = snapshot(item)
+    for later in history_of(item):
+        if later.id == revision.id:
+            return state
+        for label, (before, _after) in later.changes.items():
+            state[label] = before
+    raise LookupError(f"revision {revision.id} is not one of {item!r}'s")

@@ -8,7 +8,7 @@ from flask import abort, current_app, make_response, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from newsweb.access import signed_in_user
-from newsweb.editor import previews, publishing, queries, revisions, sharing
+from newsweb.editor import previews, publishing, queries, restoring, revisions, sharing
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed, posted_fields
 from newsweb.editor.forms import StoryForm
@@ -163,6 +163,25 @@ def story_history(story_id: int) -> str:
         story.title if story else entries[0].item_label,
         entries,
         url_for("editor.edit_story", story_id=story_id) if story else None,
+        restore_urls={
+            entry.id: url_for("editor.restore_story", story_id=story_id, revision_id=entry.id)
+            for entry in entries[1:]  # the newest is the story as it is
+            if story and entry.action != "deleted"
+        },
+    )
+
+
+@blueprint.post("/stories/<id:story_id>/history/<id:revision_id>/restore")
+def restore_story(story_id: int, revision_id: int) -> Response:
+    """`POST /editor/stories/<id>/history/<revision>/restore`: the story as it was then."""
+    story = found(queries.story_for_editing(story_id), NO_STORY)
+    revision = next((r for r in revisions.history_of(story) if r.id == revision_id), None)
+    revision = found(revision, "That story has no such version.")
+    restoring.restore_story(story, revision)
+    when = f"{revision.created_at:%d %b %Y, %H:%M} UTC"
+    return saved(
+        f"Restored the version saved {when}. Its restore is in the history too.",
+        url_for("editor.edit_story", story_id=story.id),
     )
 
 
