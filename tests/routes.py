@@ -20,6 +20,7 @@ SAMPLE_ARGUMENTS = {
     "kind": "tools",
     "slug": "mistral-ai",
     "story_id": "1",
+    "revision_id": "1",
     "user_id": "1",
     "persona_slug": "the-skeptic",
     "pair": "mistral-ai-vs-anthropic",

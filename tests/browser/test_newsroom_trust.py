@@ -10,7 +10,7 @@ import time
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlalchemy import select
 
 from newsweb.editor.sharing import share_token
@@ -298,3 +298,33 @@ def test_restore_an_earlier_version_from_the_history(
     expect(
         page.get_by_role("region", name=f"History of {DRAFT.title}").get_by_role("listitem")
     ).to_have_count(3)
+
+
+def test_autosave_and_the_leave_warning(live_server: str, editor: str, page: Page) -> None:
+    """Typing is kept a moment after it stops; leaving asks first; coming back finds it."""
+    write_draft(page, live_server, editor)
+    submit(page, "Save draft")
+    expect(page).to_have_url(EDIT_URL)
+    edit_url = page.url
+    page.wait_for_load_state()
+
+    dek = page.get_by_label("Dek", exact=True)
+    dek.fill("")
+    dek.press_sequentially("Typed, kept, not yet saved.")
+    expect(page.locator("#autosave-status")).to_contain_text("Your changes are kept as you type")
+
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    newsroom = page.get_by_role("navigation", name="Newsroom")
+    newsroom.get_by_role("link", name="Stories", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stories")
+    assert asked == ["beforeunload"]
+
+    page.goto(edit_url)
+    expect(dek).to_have_value("Typed, kept, not yet saved.")
+    expect(page.get_by_text("and did not save")).to_be_visible()

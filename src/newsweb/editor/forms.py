@@ -113,7 +113,8 @@ class ItemForm(NewsroomForm):
     def __init__(self, *args: Any, obj: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, obj=obj, **kwargs)
         self.item_id = obj.id if obj is not None else None
-        if obj is not None and not self.is_submitted():
+        # A form refilled from an autosave keeps the version it was typed against.
+        if obj is not None and not self.is_submitted() and not self.loaded_version.data:
             self.loaded_version.data = revisions.fingerprint(obj)
 
     def chosen_slug(self) -> str:

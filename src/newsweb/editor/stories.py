@@ -5,15 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, current_app, make_response, redirect, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from newsweb.access import signed_in_user
-from newsweb.editor import previews, publishing, queries, restoring, revisions, sharing
+from newsweb.editor import (
+    autosaving,
+    previews,
+    publishing,
+    queries,
+    restoring,
+    revisions,
+    sharing,
+)
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed, posted_fields
 from newsweb.editor.forms import StoryForm
 from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
-from newsweb.models import ItemKind, Story, StoryStatus
+from newsweb.extensions import db
+from newsweb.models import ItemKind, Story, StoryAutosave, StoryStatus
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor
 from newsweb.web.rendering import render, wants_fragment
@@ -57,11 +67,17 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     save (see publishing.apply_action).
     """
     story = found(queries.story_for_editing(story_id), NO_STORY) if story_id else None
-    form = StoryForm(obj=story)
+    kept = autosaving.recovered(story, signed_in_user()) if story else None
+    if kept is not None and request.method == "GET":
+        form = StoryForm(
+            formdata=MultiDict([(name, value) for name, value in kept.fields]), obj=story
+        )
+    else:
+        form = StoryForm(obj=story)
     action = publishing.requested_action()
     now = utcnow()
     if action == "edit" or not form.validate_on_submit():
-        return _story_form_page(form, story, now)
+        return _story_form_page(form, story, now, kept=kept)
     if action == "preview":
         return _form_preview(form, now)
     template, context = "editor/story_form.html", {"preview": form.body.data, "now": now}
@@ -81,6 +97,7 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
         publishing.apply_action(
             story, action, form.published_at.data, form.publish_time.data, now=now
         )
+    autosaving.drop(story, signed_in_user())
     return saved(
         publishing.saved_message(story, now), url_for("editor.edit_story", story_id=story.id)
     )
@@ -102,15 +119,18 @@ def _form_preview(form: StoryForm, now: datetime) -> Response:
     return previews.page(story, list(story.takes), preview)
 
 
-def _story_form_page(form: StoryForm, story: Story | None, now: datetime) -> Response:
-    """The story form, with its errors and everything typed.
+def _story_form_page(
+    form: StoryForm, story: Story | None, now: datetime, kept: StoryAutosave | None = None
+) -> Response:
+    """The story form, with its errors and everything typed (or `kept` by autosave).
 
     When htmx asked (a Publish button that expected its question), the form replaces the
     page's editor section instead of opening in the dialog.
     """
-    return _in_place(
-        *form_page("editor/story_form.html", form, story=story, preview=form.body.data, now=now)
+    page = form_page(
+        "editor/story_form.html", form, story=story, preview=form.body.data, now=now, kept=kept
     )
+    return _in_place(*page)
 
 
 def _in_place(page: str, status: int) -> Response:
@@ -218,4 +238,30 @@ def revoke_story_shares(story_id: int) -> Response:
     return saved(
         "Every share link to this story is revoked: none of them opens it now.",
         url_for("editor.story_preview", story_id=story.id),
+    )
+
+
+@blueprint.post("/stories/<id:story_id>/autosave")
+def autosave_story(story_id: int) -> Response | str:
+    """`POST /editor/stories/<id>/autosave`: keep what the form holds (htmx, as the editor
+    types); answers the form's `autosave_status` block. The story itself is untouched.
+
+    Without JavaScript nothing autosaves: a plain request is sent back to the form.
+    """
+    story = found(queries.story_for_editing(story_id), NO_STORY)
+    if not wants_fragment():
+        return redirect(url_for("editor.edit_story", story_id=story.id), code=303)
+    kept = autosaving.keep(story, signed_in_user(), utcnow())
+    db.session.commit()
+    return render("editor/story_form.html", block="autosave_status", kept=kept)
+
+
+@blueprint.post("/stories/<id:story_id>/autosave/discard")
+def discard_autosave(story_id: int) -> Response:
+    """`POST /editor/stories/<id>/autosave/discard`: forget the unsaved changes kept."""
+    story = found(queries.story_for_editing(story_id), NO_STORY)
+    autosaving.drop(story, signed_in_user())
+    return saved(
+        "Discarded your unsaved changes: the form shows the story as saved.",
+        url_for("editor.edit_story", story_id=story.id),
     )

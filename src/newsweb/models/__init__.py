@@ -1,6 +1,15 @@
 """The schema: newsroom content and the people who read and write it."""
 
-from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.content import (
+    Category,
+    Persona,
+    Story,
+    StoryAutosave,
+    StoryStatus,
+    Take,
+    Tool,
+    Verdict,
+)
 from newsweb.models.mailings import DigestSend
 from newsweb.models.revisions import ItemKind, Revision
 from newsweb.models.slugs import OldSlug
@@ -18,6 +27,7 @@ __all__ = [
     "Revision",
     "Role",
     "Story",
+    "StoryAutosave",
     "StoryStatus",
     "Take",
     "Tool",

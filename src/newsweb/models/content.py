@@ -239,3 +239,24 @@ class ShipTally:
     def ship_percent(self) -> int | None:
         """The panel ship share as a whole percentage, or None with no verdicts."""
         return ship_share(self.shipped, self.verdict_count)
+
+
+class StoryAutosave(Base):
+    """What one editor had typed into a story's form, saved as they typed (debounced).
+
+    Never the story itself: readers, the history and other editors see nothing of it
+    until the editor saves the form. One row per story and editor, overwritten by each
+    autosave and dropped by their next save; their next visit to the form brings it back.
+    """
+
+    __tablename__ = "story_autosaves"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The form's fields as posted: [[name, value], ...] (a list keeps repeated names).
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
