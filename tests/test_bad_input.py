@@ -47,7 +47,7 @@ from werkzeug.test import TestResponse
 
 from newsweb.accounts.reset import reset_token
 from newsweb.extensions import db, limiter
-from newsweb.models import Category, Persona, Role, Story, Tool, User
+from newsweb.models import Category, Persona, Revision, Role, Story, Tool, User
 from tests.conftest import PASSWORD, Auth, create_user, htmx
 
 # ---------------------------------------------------------------- settings
@@ -361,6 +361,7 @@ def sample_arguments(app: Flask, cast: Cast) -> dict[str, list[str]]:
         personas = first(Persona.slug, 2)
         categories = first(Category.slug, 1)
         story_ids = first(Story.id, 4)
+        revision_ids = first(Revision.id, 2) or ["1"]
         someone = db.session.scalars(select(User).order_by(User.id)).first()
         tokens = ["not-a-token", *([reset_token(someone)] if someone else [])]
     folder = Path(app.static_folder or "")
@@ -371,6 +372,7 @@ def sample_arguments(app: Flask, cast: Cast) -> dict[str, list[str]]:
         "slug": [*stories, *tools, *personas, *categories],
         "persona_slug": personas,
         "story_id": story_ids,
+        "revision_id": revision_ids,
         "user_id": user_ids,
         "filename": static or ["site.css"],
         "pair": [f"{tools[0]}-vs-{tools[-1]}", f"{tools[0]}-vs-{tools[0]}"],
