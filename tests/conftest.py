@@ -239,8 +239,14 @@ class Auth:
         return self.client.post("/logout", data={"csrf_token": self.token("/account")})
 
 
-def signed_in_staff(app: Flask, email: str, *, role: str, name: str) -> Auth:
-    """A client signed in as a new account with `role`."""
+@pytest.fixture
+def auth(demo_client: FlaskClient) -> Auth:
+    """Sign-in helper for `demo_client`."""
+    return Auth(demo_client)
+
+
+def signed_in(app: Flask, email: str, *, role: str, name: str) -> Auth:
+    """A new client of `app`, signed in to a new account with `role`."""
     create_user(app, email, role=role, name=name)
     auth = Auth(app.test_client())
     assert auth.sign_in(email).status_code == 303
@@ -250,13 +256,13 @@ def signed_in_staff(app: Flask, email: str, *, role: str, name: str) -> Auth:
 @pytest.fixture
 def editor(demo_app: Flask) -> Auth:
     """A client signed in as an editor of the demo newsroom."""
-    return signed_in_staff(demo_app, "editor@example.com", role="editor", name="Eddie Editor")
+    return signed_in(demo_app, "editor@example.com", role="editor", name="Eddie Editor")
 
 
 @pytest.fixture
-def auth(demo_client: FlaskClient) -> Auth:
-    """Sign-in helper for `demo_client`."""
-    return Auth(demo_client)
+def admin(demo_app: Flask) -> Auth:
+    """A client signed in as the demo newsroom's only admin."""
+    return signed_in(demo_app, "admin@example.com", role="admin", name="Ada Admin")
 
 
 @pytest.fixture

@@ -49,10 +49,21 @@ def category(name: str = "Funding") -> Category:
     return found
 
 
-def tool(name: str, in_category: Category, personas: list[Persona] | None = None) -> Tool:
-    """Add a tool, with a verdict from each of `personas` (the first skips, the rest ship)."""
+def tool(
+    name: str,
+    in_category: Category,
+    personas: list[Persona] | None = None,
+    *,
+    published: bool = True,
+) -> Tool:
+    """Add a tool, with a verdict from each of `personas` (the first skips, the rest ship).
+
+    It is published by an editor on the start date unless `published` is False: then
+    readers see it only once a story about it is out.
+    """
     slug = name.lower().replace(" ", "-")
     made = Tool(
+        published_at=START if published else None,
         slug=slug,
         name=name,
         tagline=f"{name} makes models.",

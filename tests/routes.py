@@ -22,6 +22,7 @@ SAMPLE_ARGUMENTS = {
     "story_id": "1",
     "take_id": "1",
     "prediction_id": "1",
+    "revision_id": "1",
     "user_id": "1",
     "persona_slug": "the-skeptic",
     "pair": "mistral-ai-vs-anthropic",
@@ -70,6 +71,17 @@ def _reset_link(_app: Flask) -> str:
     user = db.session.scalars(select(User).order_by(User.id)).first()
     stand_in = User(id=0, email="nobody@example.com", display_name="", password_hash="")
     return url_for("accounts.reset_password", token=reset_token(user or stand_in))
+
+
+@live_url("news.shared_story")
+def _share_link(_app: Flask) -> str:
+    """A working preview link to the first story (a forged one when there is none)."""
+    from newsweb.editor.sharing import share_token
+    from newsweb.models import Story
+
+    story = db.session.scalars(select(Story).order_by(Story.id)).first()
+    token = share_token(story) if story else "no-story-to-share"
+    return url_for("news.shared_story", token=token)
 
 
 @live_url("accounts.verify_email")

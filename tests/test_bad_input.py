@@ -47,7 +47,7 @@ from werkzeug.test import TestResponse
 
 from newsweb.accounts.reset import reset_token
 from newsweb.extensions import db, limiter
-from newsweb.models import Category, Persona, Prediction, Role, Story, Take, Tool, User
+from newsweb.models import Category, Persona, Prediction, Revision, Role, Story, Take, Tool, User
 from tests.conftest import PASSWORD, Auth, create_user, htmx
 
 # ---------------------------------------------------------------- settings
@@ -363,6 +363,7 @@ def sample_arguments(app: Flask, cast: Cast) -> dict[str, list[str]]:
         story_ids = first(Story.id, 4)
         take_ids = first(Take.id, 2)
         prediction_ids = first(Prediction.id, 2)
+        revision_ids = first(Revision.id, 2) or ["1"]
         someone = db.session.scalars(select(User).order_by(User.id)).first()
         tokens = ["not-a-token", *([reset_token(someone)] if someone else [])]
     folder = Path(app.static_folder or "")
@@ -375,6 +376,7 @@ def sample_arguments(app: Flask, cast: Cast) -> dict[str, list[str]]:
         "story_id": story_ids,
         "take_id": take_ids,
         "prediction_id": prediction_ids,
+        "revision_id": revision_ids,
         "user_id": user_ids,
         "filename": static or ["site.css"],
         "pair": [f"{tools[0]}-vs-{tools[-1]}", f"{tools[0]}-vs-{tools[0]}"],

@@ -23,8 +23,13 @@ SIGN_IN_FORMS = {
     "accounts.reset_password",
 }
 PERSONAL = {"bookmarks.index", "bookmarks.sidebar", *SIGN_IN_FORMS}
-# Health checks are answered afresh every time.
-NEVER_STORED = {"health.healthz", "accounts.verify_email", "digest.unsubscribe"}
+# Health checks are answered afresh every time, and so are preview links (revocable).
+NEVER_STORED = {
+    "health.healthz",
+    "accounts.verify_email",
+    "digest.unsubscribe",
+    "news.shared_story",
+}
 # Query strings the URL map cannot know about.
 FILTERED_INDEX = ("news.index", "/?category=funding")
 EXPANDED_TAKE = ("news.take", f"/news/{STORY}/takes/the-skeptic?expanded=1")

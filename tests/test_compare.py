@@ -20,8 +20,9 @@ PAIR = "/compare/mistral-ai-vs-anthropic"
 
 
 def add_tool(name: str, slug: str, category: Category) -> Tool:
-    """Add a tool with an explicit slug (the factory derives slugs from plain names only)."""
+    """Add a published tool with an explicit slug (the factory derives slugs from plain names)."""
     tool = Tool(
+        published_at=factories.START,
         slug=slug,
         name=name,
         tagline=f"{name} tagline.",

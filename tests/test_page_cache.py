@@ -85,6 +85,7 @@ def test_an_editor_write_shows_on_the_next_request(cached_app: Flask) -> None:
             "category": "funding",
             "dek": "New.",
             "action": "publish",
+            "confirmed": "publish",  # the question's button (editor/confirm.py)
             **takes,
         },
     )

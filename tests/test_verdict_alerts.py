@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from newsweb.extensions import db
 from newsweb.models import User, VerdictAlertSend
-from tests.conftest import Auth, create_user, htmx, signed_in_staff
+from tests.conftest import Auth, create_user, htmx, signed_in
 from tests.mailsink import SinkServer
 from tests.test_verdict_history import save_skeptic_on_anthropic
 
@@ -51,7 +51,7 @@ def opt_in(member: Auth, *, on: bool = True) -> None:
 
 def flip_skeptic_on_anthropic(app: Flask) -> None:
     """An editor moves the Skeptic's call on Anthropic from skip to ship."""
-    editor = signed_in_staff(app, "editor@example.com", role="editor", name="Eddie Editor")
+    editor = signed_in(app, "editor@example.com", role="editor", name="Eddie Editor")
     assert save_skeptic_on_anthropic(app, editor, ship="ship", change_note="Capacity held.") == 303
 
 

@@ -36,6 +36,8 @@ def tool_form(app: Flask, slug: str, **changes: str) -> dict[str, str]:
             "category": tool.category.slug,
             "pricing": tool.pricing,
         }
+        if tool.published_at is not None:
+            data["published_at"] = "y"  # the "On the site now" box, ticked
         for seat, persona in enumerate(panel):
             verdict = verdicts.get(persona.id)
             data[f"verdicts-{seat}-persona_id"] = str(persona.id)

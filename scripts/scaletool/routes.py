@@ -126,6 +126,11 @@ def _token_url(endpoint: str, samples: Samples) -> str:
         from newsweb.digest.subscriptions import unsubscribe_token
 
         return f"/digest/unsubscribe/{unsubscribe_token(user.id)}"
+    if endpoint == "news.shared_story":
+        from newsweb.editor.sharing import share_token
+
+        story = db.session.scalars(select(Story).where(Story.slug == samples.story)).one()
+        return f"/shared/{share_token(story)}"
     raise KeyError(endpoint)
 
 
@@ -188,6 +193,7 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: _query(f"/news/{s.story}", expand="all")),
         _one(lambda s: f"/news/{s.story}", member=True),
     ),
+    "news.shared_story": _token(),
     "news.takes": _one(lambda s: _query(f"/news/{s.story}/takes", expanded="1"), fragment=True),
     "news.take": _one(
         lambda s: _query(f"/news/{s.story}/takes/{s.persona}", expanded="1"), fragment=True

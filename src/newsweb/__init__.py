@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from newsweb import config, mail
+from newsweb import config, mail, newsroom_time
 from newsweb.extensions import csrf, db, limiter, migrate
 from newsweb.paging import RowIdConverter
 from newsweb.web.hosts import PinnedSiteUrl
@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     mail.check_settings(app)
+    newsroom_time.check_settings(app)
 
     db.init_app(app)
     csrf.init_app(app)

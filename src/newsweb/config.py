@@ -67,6 +67,8 @@ def settings_from_environment(instance_dir: Path) -> dict[str, Any]:
         "MAIL_URL": env.get("MAIL_URL", "").strip(),
         "MAIL_FROM": env.get("MAIL_FROM", "newsweb <news@localhost>").strip(),
         "MAIL_OUTBOX": str(instance_dir / "outbox"),
+        # The zone editors schedule stories in (an IANA name); times are stored in UTC.
+        "NEWSROOM_TIMEZONE": env.get("NEWSROOM_TIMEZONE", "").strip() or "UTC",
     }
 
 
@@ -94,4 +96,6 @@ DEFAULTS: dict[str, Any] = {
     "SITEMAP_URLS": SITEMAP_FILE_URLS,
     # How long an emailed password-reset link works (it also dies once the password changes).
     "PASSWORD_RESET_SECONDS": 3600,
+    # How long a story's preview link works (see editor/sharing.py): a week.
+    "SHARE_LINK_SECONDS": 7 * 24 * 3600,
 }

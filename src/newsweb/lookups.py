@@ -22,9 +22,9 @@ def category_by_slug(slug: str) -> Category | None:
 
 
 def tool_by_slug(slug: str) -> Tool | None:
-    """Return the tool with this slug (its category loaded), if any."""
+    """Return the tool with this slug (its category loaded), if readers may see it."""
     return db.session.scalars(
-        select(Tool).options(joinedload(Tool.category)).where(Tool.slug == slug)
+        select(Tool).options(joinedload(Tool.category)).where(Tool.slug == slug, Tool.visible())
     ).first()
 
 

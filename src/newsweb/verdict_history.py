@@ -19,11 +19,14 @@ def verdict_changes(
     flips_only: bool = False,
     limit: int = HISTORY_LENGTH,
 ) -> list[VerdictChange]:
-    """Return the newest verdict changes (on `tool`, by `persona`), each with its tool and
-    panelist, in one statement. `flips_only` leaves out first calls and withdrawals."""
+    """Return the newest verdict changes on visible tools (on `tool`, by `persona`), each
+    with its tool and panelist, in one statement. `flips_only` leaves out first calls and
+    withdrawals."""
     stmt = (
         select(VerdictChange)
         .options(joinedload(VerdictChange.tool), joinedload(VerdictChange.persona))
+        # A tool still under embargo (named only in a draft) keeps its calls hidden too.
+        .where(VerdictChange.tool_id.in_(select(Tool.id).where(Tool.visible())))
         .order_by(VerdictChange.changed_at.desc(), VerdictChange.id.desc())
         .limit(limit)
     )

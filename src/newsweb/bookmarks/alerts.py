@@ -25,7 +25,7 @@ from newsweb.access import login_required, signed_in_user
 from newsweb.bookmarks.forms import AlertsForm
 from newsweb.bookmarks.views import blueprint
 from newsweb.extensions import db
-from newsweb.models import Bookmark, User, VerdictAlertSend, VerdictChange
+from newsweb.models import Bookmark, Tool, User, VerdictAlertSend, VerdictChange
 from newsweb.models.clock import utcnow
 from newsweb.web.rendering import render, wants_fragment
 
@@ -104,6 +104,7 @@ def pending_alerts(since: datetime) -> list[Pending]:
             User.verdict_alerts.is_(True),
             User.email_verified_at.is_not(None),
             VerdictChange.changed_at >= since,
+            VerdictChange.tool_id.in_(select(Tool.id).where(Tool.visible())),
             ~exists().where(
                 VerdictAlertSend.user_id == User.id,
                 VerdictAlertSend.verdict_change_id == VerdictChange.id,

@@ -18,9 +18,9 @@ ItemKey = tuple[Kind, int]
 
 
 def find_item(kind: Kind, slug: str) -> Tool | Story | None:
-    """Return the tool or the visible story a bookmark URL names."""
+    """Return the visible tool or story a bookmark URL names."""
     if kind == "tools":
-        return db.session.scalars(select(Tool).where(Tool.slug == slug)).first()
+        return db.session.scalars(select(Tool).where(Tool.slug == slug, Tool.visible())).first()
     return db.session.scalars(select(Story).where(Story.slug == slug, Story.visible())).first()
 
 

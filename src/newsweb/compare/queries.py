@@ -64,7 +64,9 @@ def tools_for_pair(pair: str) -> tuple[Tool, Tool] | None:
     found = {
         tool.slug: tool
         for tool in db.session.scalars(
-            select(Tool).options(joinedload(Tool.category)).where(Tool.slug.in_(slugs))
+            select(Tool)
+            .options(joinedload(Tool.category))
+            .where(Tool.slug.in_(slugs), Tool.visible())
         )
     }
     named = [(found[a], found[b]) for a, b in splits if a in found and b in found]
@@ -218,6 +220,7 @@ def choices(text: str, *, besides: Tool, limit: int = MAX_CHOICES) -> Choices:
             .options(joinedload(Tool.category))
             .where(
                 Tool.id != besides.id,
+                Tool.visible(),
                 or_(
                     Tool.name.ilike(anywhere, escape="\\"),
                     Tool.slug.ilike(anywhere, escape="\\"),

@@ -23,6 +23,7 @@ from newsweb.models import (
     Tool,
     Verdict,
 )
+from newsweb.models.clock import utcnow
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Demo stories go out at this time of day (UTC) on their date.
@@ -80,7 +81,8 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
         if item["slug"] in tools:
             continue
         fields = {k: v for k, v in item.items() if k not in ("category", "verdicts")}
-        tool = Tool(**fields, category=categories[item["category"]])
+        # The demo's directory is the newsroom's own: every tool is published.
+        tool = Tool(**fields, category=categories[item["category"]], published_at=utcnow())
         tool.verdicts = []
         for slug, verdict in item["verdicts"].items():
             made = Verdict(

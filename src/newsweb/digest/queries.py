@@ -144,10 +144,11 @@ def _verdicts_between(start: datetime, end: datetime) -> list[Verdict]:
             .join(Verdict.persona)
             .options(contains_eager(Verdict.tool), contains_eager(Verdict.persona))
             .where(
+                Tool.visible(),
                 or_(
                     and_(Verdict.created_at >= start, Verdict.created_at < end),
                     and_(Verdict.updated_at >= start, Verdict.updated_at < end),
-                )
+                ),
             )
             .order_by(Tool.name, Tool.id, *Persona.panel_order())
         )

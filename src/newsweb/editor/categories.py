@@ -9,7 +9,7 @@ from newsweb.editor import queries
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import confirm_then_delete
 from newsweb.editor.forms import CategoryForm
-from newsweb.editor.responses import form_page, found, saved
+from newsweb.editor.responses import form_page, found, refuse_stale, saved
 from newsweb.extensions import db
 from newsweb.lookups import all_categories, category_by_slug
 from newsweb.models import Category
@@ -35,6 +35,8 @@ def edit_category(slug: str | None = None) -> Response | tuple[str, int]:
     form = CategoryForm(obj=category)
     if not form.validate_on_submit():
         return form_page("editor/category_form.html", form, category=category)
+    if stale := refuse_stale("editor/category_form.html", form, category, category=category):
+        return stale
     category = category or Category()
     form.populate_obj(category)
     db.session.add(category)

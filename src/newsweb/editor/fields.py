@@ -1,6 +1,6 @@
 """Form fields that convert between what an editor types and what a model stores: menus of
-stored items, lines of a list, a day of a datetime, a ship-or-skip call, and one sub-form
-per panelist."""
+stored items, lines of a list, the day and the time of a datetime (on the newsroom's
+clock), a publication flag, a ship-or-skip call, and one sub-form per panelist."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from wtforms import DateField, FieldList, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, SelectField, TextAreaField, TimeField
 from wtforms.utils import unset_value
 
+from newsweb import newsroom_time
 from newsweb.forms import options
 from newsweb.models import Persona
+from newsweb.models.clock import utcnow
 
 # More entries than any panel needs: a posted form cannot make the list build thousands.
 PANEL_LIMIT = 100
@@ -90,11 +92,38 @@ class LinesField(TextAreaField):  # type: ignore[misc]
 
 
 class DayField(DateField):  # type: ignore[misc]
-    """The day of a stored datetime (a story's publication), edited as a date."""
+    """The day of a stored datetime (a story's publication) on the newsroom's calendar."""
 
     def process_data(self, value: Any) -> None:
-        """Show only the day of a stored datetime."""
-        super().process_data(value.date() if isinstance(value, datetime) else value)
+        """Show only the newsroom's day of a stored datetime."""
+        if isinstance(value, datetime):
+            value = newsroom_time.local(value).date()
+        super().process_data(value)
+
+
+class MinuteField(TimeField):  # type: ignore[misc]
+    """The time of day of a stored datetime on the newsroom's clock, to the minute."""
+
+    def process_data(self, value: Any) -> None:
+        """Show the newsroom's hour and minute of a stored datetime."""
+        if isinstance(value, datetime):
+            value = newsroom_time.minute_of(value)
+        super().process_data(value)
+
+
+class PublishedFlag(BooleanField):  # type: ignore[misc]
+    """Whether an editor has put an item (a tool) on the site, stored as when they did."""
+
+    def process_data(self, value: Any) -> None:
+        """Tick the box for a stored publication time."""
+        super().process_data(value is not None and value is not False)
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        """Keep a stored time while ticked, set now when newly ticked, None when not."""
+        if not self.data:
+            setattr(obj, name, None)
+        elif getattr(obj, name, None) is None:
+            setattr(obj, name, utcnow())
 
 
 class CallField(SelectField):  # type: ignore[misc]

@@ -11,6 +11,7 @@ from wtforms import (
     DateField,
     Field,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -28,8 +29,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from newsweb.editor import queries
-from newsweb.editor.fields import CallField, DayField, ItemMenu, LinesField, PanelField
+from newsweb.editor import queries, revisions
+from newsweb.editor.fields import (
+    CallField,
+    DayField,
+    ItemMenu,
+    LinesField,
+    MinuteField,
+    PanelField,
+    PublishedFlag,
+)
 from newsweb.forms import Form, options
 from newsweb.lookups import all_categories, personas_in_order
 from newsweb.models import (
@@ -46,9 +55,12 @@ from newsweb.models import (
 )
 from newsweb.models.clock import utcnow
 from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
+from newsweb.web import moved
 
 TAKE_LIMIT = 5000
 CHANGE_NOTE_LIMIT = 1000
+# The hidden field every item form carries: the item's version when the form was loaded.
+VERSION_FIELD = "loaded_version"
 Item = Story | Tool | Persona | Category
 
 
@@ -93,7 +105,7 @@ class NewsroomForm(Form):
     def populate_obj(self, obj: Any) -> None:
         """Copy every stored field onto `obj`."""
         for name, field in self._fields.items():
-            if name not in self.not_stored:
+            if name not in self.not_stored and name != VERSION_FIELD:
                 field.populate_obj(obj, name)
 
 
@@ -109,10 +121,16 @@ class ItemForm(NewsroomForm):
     slug_source: ClassVar[str] = "name"
 
     slug: StringField
+    # The item's version (revisions.fingerprint) when this form was loaded: a save against
+    # a newer one is refused (responses.refuse_stale). Blank for a new item.
+    loaded_version = HiddenField()
 
     def __init__(self, *args: Any, obj: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, obj=obj, **kwargs)
         self.item_id = obj.id if obj is not None else None
+        # A form refilled from an autosave keeps the version it was typed against.
+        if obj is not None and not self.is_submitted() and not self.loaded_version.data:
+            self.loaded_version.data = revisions.fingerprint(obj)
 
     def chosen_slug(self) -> str:
         """The slug typed, or one made from the name (or title) when it is blank."""
@@ -125,9 +143,15 @@ class ItemForm(NewsroomForm):
             raise ValidationError(f"Another {self.noun} already uses the slug “{slug}”.")
 
     def populate_obj(self, obj: Any) -> None:
-        """Copy the fields onto `obj`, with the slug typed or made."""
+        """Copy the fields onto `obj`, with the slug typed or made.
+
+        A stored item's old slug is remembered, so its old address keeps working.
+        """
+        old_slug = obj.slug if obj.id is not None else None
         super().populate_obj(obj)
         obj.slug = self.chosen_slug()
+        if old_slug and old_slug != obj.slug:
+            moved.remember(obj, old_slug)
 
 
 class NamedItemForm(ItemForm):
@@ -235,7 +259,7 @@ class StoryForm(ItemForm):
     model = Story
     noun = "story"
     slug_source = "title"
-    not_stored = frozenset({"new_tool_name", "new_tool_website", "published_at"})
+    not_stored = frozenset({"new_tool_name", "new_tool_website", "published_at", "publish_time"})
 
     title = StringField("Title", [DataRequired("Every story needs a title."), Length(max=200)])
     slug = StringField(
@@ -250,12 +274,15 @@ class StoryForm(ItemForm):
     # No Optional(): it would stop validate_new_tool_website from running on a blank field.
     new_tool_website = URLField("New tool's website", [Length(max=500), web_address])
     category = _category_menu()
-    # The day alone does not say when a story goes out: the button pressed does too, so
-    # the view applies it (see publishing.apply_action).
+    # The day and time alone do not say when a story goes out: the button pressed does
+    # too, so the view applies them (see publishing.apply_action).
     published_at = DayField(
         "Publication date",
         [Optional()],
-        description="Blank or today publishes now; a future date keeps it hidden until then.",
+        description="No date publishes now; a later date and time keeps it hidden until then.",
+    )
+    publish_time = MinuteField(
+        "Time", [Optional()], description="No time: now if the date is today, else 08:00."
     )
     dek = TextAreaField("Dek", [DataRequired("Sum the story up in a paragraph."), Length(max=1000)])
     source_url = URLField("Original source", [Optional(), Length(max=500), web_address])
@@ -263,7 +290,9 @@ class StoryForm(ItemForm):
     takes = PanelField(FormField(TakeForm))
 
     def __init__(self, *args: Any, obj: Story | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, obj=obj, **kwargs)
+        # The time field shows the stored publication's minute (the model has no such field).
+        stored_time = obj.published_at if obj is not None else None
+        super().__init__(*args, obj=obj, publish_time=stored_time, **kwargs)
         self.takes.seat(personas_in_order())
 
     def validate_tool(self, field: Field) -> None:
@@ -315,6 +344,11 @@ class ToolForm(ItemForm):
     website = URLField("Website", [DataRequired("Give its website."), Length(max=500), web_address])
     category = _category_menu()
     pricing = StringField("Pricing", [Optional(), Length(max=200)])
+    published_at = PublishedFlag(
+        "On the site now",
+        description="Readers see a tool once a story about it is published; "
+        "tick this to show it before that.",
+    )
     verdicts = PanelField(FormField(VerdictForm))
 
     def __init__(self, *args: Any, obj: Tool | None = None, **kwargs: Any) -> None:

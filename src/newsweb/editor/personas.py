@@ -9,7 +9,7 @@ from newsweb.editor import queries, revisions
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import confirm_then_delete
 from newsweb.editor.forms import PersonaForm
-from newsweb.editor.responses import form_page, found, history_page, saved
+from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
 from newsweb.lookups import persona_by_slug, personas_in_order
 from newsweb.models import Persona
 from newsweb.web.rendering import render
@@ -34,6 +34,8 @@ def edit_persona(slug: str | None = None) -> Response | tuple[str, int]:
     form = PersonaForm(obj=persona)
     if not form.validate_on_submit():
         return form_page("editor/persona_form.html", form, persona=persona)
+    if stale := refuse_stale("editor/persona_form.html", form, persona, persona=persona):
+        return stale
     persona = persona or Persona()
     with revisions.recorded(persona):
         form.populate_obj(persona)

@@ -116,6 +116,11 @@ def tool_for_editing(slug: str) -> Tool | None:
     ).first()
 
 
+def tool_is_visible(tool: Tool) -> bool:
+    """Whether readers can see `tool` now (see Tool.visible)."""
+    return bool(db.session.scalar(select(Tool.visible()).where(Tool.id == tool.id)))
+
+
 def slug_taken(
     model: type[Story] | type[Tool] | type[Persona] | type[Category], slug: str, item_id: int | None
 ) -> bool:

@@ -1,5 +1,5 @@
 """What the newsroom's views answer with: a form's page, the redirect after a save, an
-item's history, a 404."""
+item's history, the refusal of a save against a newer version, a 404."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from typing import Any, TypeVar
 from flask import abort, flash, redirect
 from werkzeug.wrappers import Response
 
+from newsweb.editor import revisions
+from newsweb.editor.forms import ItemForm
 from newsweb.extensions import db
 from newsweb.forms import INVALID, Form
 from newsweb.models import Revision
 from newsweb.web.rendering import render
 
 T = TypeVar("T")
+CONFLICT = 409
 
 
 def found(item: T | None, missing: str) -> T:
@@ -35,6 +38,38 @@ def saved(message: str, location: str) -> Response:
     return redirect(location, code=303)
 
 
-def history_page(label: str, entries: list[Revision], edit_url: str | None) -> str:
-    """The page of an item's saves, field by field, with a link back to editing it."""
-    return render("editor/history.html", label=label, revisions=entries, edit_url=edit_url)
+def history_page(
+    label: str,
+    entries: list[Revision],
+    edit_url: str | None,
+    restore_urls: dict[int, str] | None = None,
+) -> str:
+    """The page of an item's saves, field by field, with a link back to editing it and,
+    by revision id, where "Restore this version" posts (for those that have one)."""
+    return render(
+        "editor/history.html",
+        label=label, revisions=entries, edit_url=edit_url, restore_urls=restore_urls or {},
+    )  # fmt: skip
+
+
+def refuse_stale(
+    template: str, form: ItemForm, item: revisions.Edited | None, **context: Any
+) -> tuple[str, int] | None:
+    """None when `form` was loaded at `item`'s current version (or makes a new item).
+
+    Otherwise someone saved `item` since: nothing is saved, and the form's page answers
+    409 with everything typed still in it, and beside it each field whose saved value
+    differs from the form's. The form now carries the saved version, so saving it again
+    keeps the editor's side on purpose; reloading the page keeps the other.
+    """
+    posted = form.loaded_version.data
+    if item is None or not posted:
+        return None
+    current = revisions.fingerprint(item)
+    if posted == current:
+        return None
+    yours = type(item)()  # never added to the session: nothing of it is saved
+    form.populate_obj(yours)
+    conflict = revisions.conflicts(item, yours)
+    form.loaded_version.data = current
+    return render(template, form=form, conflict=conflict, **context), CONFLICT

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -11,10 +13,24 @@ from sqlalchemy.orm import joinedload
 
 from newsweb.access import signed_in_user
 from newsweb.extensions import db
-from newsweb.models import ItemKind, Persona, Prediction, Revision, Story, Tool, User, Verdict
+from newsweb.models import (
+    Category,
+    ItemKind,
+    Persona,
+    Prediction,
+    Revision,
+    Story,
+    Tool,
+    User,
+    Verdict,
+)
 
 Snapshot = dict[str, Any]
 Recorded = Story | Tool | Persona | Prediction
+# Everything an editor form edits: what its version (`fingerprint`) is taken of.
+Edited = Recorded | Category
+# Story fields its buttons set, not its form's fields: a conflict never names them.
+SET_BY_BUTTONS = frozenset({"Status", "Published"})
 
 
 @contextmanager
@@ -45,7 +61,7 @@ def history_of(item: Recorded) -> list[Revision]:
     return history(_kind(item), item.id)
 
 
-def snapshot(item: Recorded) -> Snapshot:
+def snapshot(item: Edited) -> Snapshot:
     """The fields of `item` an editor can change, by their labels."""
     if isinstance(item, Story):
         return story_snapshot(item)
@@ -53,7 +69,25 @@ def snapshot(item: Recorded) -> Snapshot:
         return tool_snapshot(item)
     if isinstance(item, Prediction):
         return prediction_snapshot(item)
+    if isinstance(item, Category):
+        return {"Name": item.name, "Slug": item.slug}
     return persona_snapshot(item)
+
+
+def fingerprint(item: Edited) -> str:
+    """The version of `item` an editor's form was loaded at: a digest of its fields.
+
+    Any save that changes what the form shows changes it, whoever made the save.
+    """
+    text = json.dumps(snapshot(item), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def conflicts(saved: Edited, yours: Edited) -> dict[str, list[Any]]:
+    """Each field whose saved value differs from the one in an editor's form, as
+    [saved, yours] (the buttons' own fields left out)."""
+    changes = differences(snapshot(saved), snapshot(yours))
+    return {label: pair for label, pair in changes.items() if label not in SET_BY_BUTTONS}
 
 
 def _kind(item: Recorded) -> ItemKind:
@@ -179,3 +213,15 @@ def recent(limit: int = 8) -> list[Revision]:
             .limit(limit)
         )
     )
+
+
+def state_after(item: Recorded, revision: Revision) -> Snapshot:
+    """`item`'s fields as they stood right after `revision`: its fields now, with every
+    later revision's changes undone, newest first (a field missing then is None)."""
+    state: Snapshot = snapshot(item)
+    for later in history_of(item):
+        if later.id == revision.id:
+            return state
+        for label, (before, _after) in later.changes.items():
+            state[label] = before
+    raise LookupError(f"revision {revision.id} is not one of {item!r}'s")

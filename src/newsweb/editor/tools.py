@@ -9,7 +9,7 @@ from newsweb.editor import queries, revisions
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import confirm_then_delete
 from newsweb.editor.forms import ToolForm
-from newsweb.editor.responses import form_page, found, history_page, saved
+from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
 from newsweb.models import Tool
 from newsweb.web.rendering import render
 
@@ -28,8 +28,11 @@ def edit_tool(slug: str | None = None) -> Response | tuple[str, int]:
     """`/editor/tools/new` and `/editor/tools/<slug>/edit`: a tool and the panel's verdicts."""
     tool = found(queries.tool_for_editing(slug), NO_TOOL) if slug else None
     form = ToolForm(obj=tool)
+    on_site = tool is not None and queries.tool_is_visible(tool)
     if not form.validate_on_submit():
-        return form_page("editor/tool_form.html", form, tool=tool)
+        return form_page("editor/tool_form.html", form, tool=tool, on_site=on_site)
+    if stale := refuse_stale("editor/tool_form.html", form, tool, tool=tool, on_site=on_site):
+        return stale
     tool = tool or Tool()
     with revisions.recorded(tool):
         form.populate_obj(tool)

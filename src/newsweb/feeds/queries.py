@@ -34,8 +34,8 @@ def newest_stories(
 
 
 def all_tools() -> list[Tool]:
-    """Return every tool by name (no relationships loaded)."""
-    return list(db.session.scalars(select(Tool).order_by(Tool.name, Tool.id)))
+    """Return every visible tool by name (no relationships loaded)."""
+    return list(db.session.scalars(select(Tool).where(Tool.visible()).order_by(Tool.name, Tool.id)))
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def sitemap_sections() -> SitemapSections:
     tools = [
         (slug, updated_at)
         for slug, updated_at in db.session.execute(
-            select(Tool.slug, Tool.updated_at).order_by(Tool.name, Tool.id)
+            select(Tool.slug, Tool.updated_at).where(Tool.visible()).order_by(Tool.name, Tool.id)
         )
     ]
     personas = list(db.session.scalars(select(Persona.slug).order_by(*Persona.panel_order())))

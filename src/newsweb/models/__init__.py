@@ -1,9 +1,19 @@
 """The schema: newsroom content and the people who read and write it."""
 
-from newsweb.models.content import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
+from newsweb.models.content import (
+    Category,
+    Persona,
+    Story,
+    StoryAutosave,
+    StoryStatus,
+    Take,
+    Tool,
+    Verdict,
+)
 from newsweb.models.history import Outcome, Prediction, PredictionStatus, VerdictChange
 from newsweb.models.mailings import DigestSend, VerdictAlertSend
 from newsweb.models.revisions import ItemKind, Revision
+from newsweb.models.slugs import OldSlug
 from newsweb.models.state import NewsroomState
 from newsweb.models.users import Bookmark, Role, User
 
@@ -13,6 +23,7 @@ __all__ = [
     "DigestSend",
     "ItemKind",
     "NewsroomState",
+    "OldSlug",
     "Outcome",
     "Persona",
     "Prediction",
@@ -20,6 +31,7 @@ __all__ = [
     "Revision",
     "Role",
     "Story",
+    "StoryAutosave",
     "StoryStatus",
     "Take",
     "Tool",

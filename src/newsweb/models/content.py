@@ -18,6 +18,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    exists,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +65,8 @@ class Tool(Base):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # When an editor put the tool itself on the site; None leaves it to its stories.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     # lazy="raise" everywhere: a template can never run a query behind a view's back.
     category: Mapped[Category] = relationship(lazy="raise")
@@ -70,6 +74,19 @@ class Tool(Base):
     verdicts: Mapped[list[Verdict]] = relationship(
         back_populates="tool", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @classmethod
+    def visible(cls, now: datetime | None = None) -> ColumnElement[bool]:
+        """The filter for tools readers may see: published by an editor, or the subject of
+        a visible story. A tool named first in a draft stays hidden until that story is out.
+
+        Every reader query on tools uses it (search's SQL spells the same test out).
+        """
+        now = now or utcnow()
+        return or_(
+            cls.published_at <= now,
+            exists().where(Story.tool_id == cls.id, Story.visible(now)),
+        )
 
     def __repr__(self) -> str:
         return f"<Tool {self.slug}>"
@@ -154,6 +171,8 @@ class Story(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Preview links carry it (editor/sharing.py): moving it on revokes every one given out.
+    share_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tool: Mapped[Tool] = relationship(lazy="raise")
     category: Mapped[Category] = relationship(lazy="raise")
@@ -242,3 +261,24 @@ class ShipTally:
     def ship_percent(self) -> int | None:
         """The panel ship share as a whole percentage, or None with no verdicts."""
         return ship_share(self.shipped, self.verdict_count)
+
+
+class StoryAutosave(Base):
+    """What one editor had typed into a story's form, saved as they typed (debounced).
+
+    Never the story itself: readers, the history and other editors see nothing of it
+    until the editor saves the form. One row per story and editor, overwritten by each
+    autosave and dropped by their next save; their next visit to the form brings it back.
+    """
+
+    __tablename__ = "story_autosaves"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The form's fields as posted: [[name, value], ...] (a list keeps repeated names).
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -10,9 +10,13 @@ from werkzeug.wrappers import Response
 
 from newsweb import lookups
 from newsweb.bookmarks.queries import saved_keys
+from newsweb.editor import previews, sharing
+from newsweb.editor.queries import story_for_editing
 from newsweb.models import Story
+from newsweb.models.clock import utcnow
 from newsweb.news import queries
 from newsweb.paging import Cursor
+from newsweb.web.caching import personal, uncached
 from newsweb.web.navigation import local_path
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
@@ -132,3 +136,24 @@ def take(slug: str, persona_slug: str) -> Response | str:
         expanded={persona_slug} if expanded else set(),
         expand_all=False,
     )
+
+
+@blueprint.get("/shared/<token>")
+@personal
+@uncached
+def shared_story(token: str) -> Response:
+    """`/shared/<token>`: a story the newsroom shared before publication, read-only.
+
+    Anyone holding the link sees it (no account needed) until it expires or is revoked;
+    never stored in the shared page cache, never indexed.
+    """
+    opened = sharing.open_token(token)
+    if opened == sharing.Refusal.EXPIRED:
+        abort(410, description="This preview link has expired. Ask the newsroom for a new one.")
+    story = story_for_editing(opened.story_id) if isinstance(opened, sharing.Opened) else None
+    if story is None or not isinstance(opened, sharing.Opened):
+        abort(404, description="This preview link does not open any story.")
+    if story.share_version != opened.version:
+        abort(410, description="The newsroom has withdrawn this preview link.")
+    preview = previews.Preview(kind=previews.SHARED, notice=previews.notice_for(story, utcnow()))
+    return previews.saved_page(story, preview)

@@ -106,7 +106,7 @@ def verdicts_by(persona: Persona, *, category: Category | None = None) -> list[V
         select(Verdict)
         .join(Verdict.tool)
         .options(contains_eager(Verdict.tool))
-        .where(Verdict.persona_id == persona.id)
+        .where(Verdict.persona_id == persona.id, Tool.visible())
         .order_by(Tool.name)
     )
     if category is not None:

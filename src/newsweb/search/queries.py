@@ -257,6 +257,10 @@ def _story_filters(*, typed: bool) -> str:
         AND ({tool} IS NULL OR t.slug = :tool)"""
 
 
+# Tool.visible() in SQL: published by an editor, or the subject of a visible story.
+_TOOL_VISIBLE = """(t.published_at <= :now OR EXISTS (
+    SELECT 1 FROM stories ts WHERE ts.tool_id = t.id
+    AND ts.status = :published AND ts.published_at <= :now))"""
 _STORY_FILTERS = _story_filters(typed=False)
 _TYPED_STORY_FILTERS = _story_filters(typed=True)
 _STORY_COLUMNS = """st.id AS story_id, st.published_at AS published_at, st.title AS title,
@@ -316,7 +320,7 @@ def _sqlite_arm(kind: str, *, in_title: bool, limit: str) -> str:
             _TOOL_COLUMNS,
             "JOIN categories c ON c.id = t.category_id",
             "(:category_id IS NULL OR t.category_id = :category_id)"
-            " AND (:tool IS NULL OR t.slug = :tool)",
+            f" AND (:tool IS NULL OR t.slug = :tool) AND {_TOOL_VISIBLE}",
         ),
         "prediction": (
             "predictions pr",
@@ -413,7 +417,7 @@ _POSTGRES = {
         FROM tools t JOIN categories c ON c.id = t.category_id
         WHERE t.search_vector @@ {_TSQUERY}
           AND (CAST(:category_id AS INTEGER) IS NULL OR t.category_id = :category_id)
-          AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool)
+          AND (CAST(:tool AS TEXT) IS NULL OR t.slug = :tool) AND {_TOOL_VISIBLE}
         ORDER BY t.id DESC LIMIT :candidates"""
     ],
     "prediction": [

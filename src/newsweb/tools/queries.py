@@ -42,7 +42,7 @@ SORTS = {"newest": "Newest", "ship": "Panel ship"}
 
 
 def directory(*, category: Category | None = None, sort: str = "newest") -> list[DirectoryEntry]:
-    """Return every tool (in `category`, if given) with its panel tally, in one statement."""
+    """Every tool readers may see (in `category`, if given) with its panel tally: one statement."""
     verdict_count = func.count(Verdict.id)
     shipped = func.coalesce(func.sum(cast(Verdict.ship, Integer)), 0)
     stmt = (
@@ -50,6 +50,7 @@ def directory(*, category: Category | None = None, sort: str = "newest") -> list
         .outerjoin(Verdict, Verdict.tool_id == Tool.id)
         .join(Tool.category)
         .options(contains_eager(Tool.category))
+        .where(Tool.visible())
         .group_by(Tool.id, Category.id)
     )
     if category is not None:

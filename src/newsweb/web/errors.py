@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, redirect, render_template, request
 from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from newsweb.web import moved
+
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+NOT_FOUND, MOVED_PERMANENTLY = 404, 301
 _RENDERERS = "newsweb_error_renderers"
 
 TITLES = {
@@ -19,6 +22,7 @@ TITLES = {
     404: "We could not find that page",
     405: "That is not something this page does",
     413: "That is more than we can take",
+    410: "That link no longer works",
     429: "Slow down a little",
     500: "Something broke on our side",
 }
@@ -47,6 +51,8 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
     Under a prefix a section claimed (`answer_errors_under`), that section's renderer
     answers instead: the API's JSON error body, never HTML.
     """
+    if error.code == NOT_FOUND and (address := moved.new_address()):
+        return redirect(address, code=MOVED_PERMANENTLY)
     if renderer := _renderer_for(request.path):
         return renderer(error)
     code = error.code or 500

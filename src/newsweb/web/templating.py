@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from flask import Flask, request
 
+from newsweb import newsroom_time
+from newsweb.editor.diffs import word_diff
 from newsweb.markup import paragraphs, render_markdown
 from newsweb.web.navigation import return_path
 
@@ -46,4 +48,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(short_date, "short_date")
+    app.add_template_filter(newsroom_time.label, "newsroom_time")
+    app.add_template_global(word_diff, "word_diff")
     app.add_template_filter(dict_without, "dict_without")
