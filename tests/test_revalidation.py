@@ -6,7 +6,9 @@ reads the version from the database, so a change shows on every worker's next re
 
 from __future__ import annotations
 
+import gc
 import gzip
+import threading
 import time
 
 from flask import Flask, template_rendered
@@ -129,3 +131,20 @@ def test_the_version_reader_holds_no_transaction_and_survives_a_lost_connection(
         db.engine.dispose()
     assert reader.local.connection.closed
     assert reader.read() == before
+
+
+def test_a_thread_that_ends_hands_its_version_connection_back(demo_app: Flask) -> None:
+    """A server that starts a thread per request (`flask run`) does not run the pool dry:
+    each thread's kept connection goes back to the pool when the thread ends."""
+    reader: StateReader = demo_app.extensions[READER_EXTENSION]
+    with demo_app.app_context():
+        pool = db.engine.pool
+    busy_before = pool.checkedout()  # type: ignore[attr-defined]
+    for _ in range(8):
+        worker = threading.Thread(target=reader.read)
+        worker.start()
+        worker.join()
+    del worker  # as a server drops a finished request's thread
+    gc.collect()
+    assert pool.checkedout() == busy_before  # type: ignore[attr-defined]
+    assert reader.read() is not None

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import cache
@@ -108,7 +109,9 @@ class StateReader:
     connection runs nothing but this one-statement read, without a transaction (no
     BEGIN on SQLite, autocommit elsewhere), so it holds no lock and no snapshot between
     requests. A connection that fails is dropped and the read tried once more on a new
-    one; connections are closed with the engine (`dispose`) or die with their process.
+    one; connections are closed with the engine (`dispose`) or die with their process,
+    and a thread that ends hands its connection back to the pool (a server that starts a
+    thread per request, as `flask run` does, would otherwise run the pool dry).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -145,7 +148,15 @@ class StateReader:
         self.local.connection, self.local.pid = connection, os.getpid()
         with self.lock:
             self.opened.append((os.getpid(), connection))
+        weakref.finalize(threading.current_thread(), self._release, connection)
         return connection
+
+    def _release(self, connection: Connection) -> None:
+        """Return the connection of a thread that has ended to the pool."""
+        with self.lock:
+            self.opened = [(pid, c) for pid, c in self.opened if c is not connection]
+        with contextlib.suppress(SQLAlchemyError, sqlite3.ProgrammingError):
+            connection.close()
 
     def _drop(self) -> None:
         held: Connection | None = getattr(self.local, "connection", None)
