@@ -64,8 +64,16 @@ def test_long_take_shows_a_teaser_and_read_more(story_client: FlaskClient) -> No
     html = story_client.get("/news/story-002").get_data(as_text=True)
     card = re.search(r'<article class="take" id="take-the-skeptic".*?</article>', html, re.S)
     assert card is not None
-    assert "…</p>" in card.group(0)
-    assert FULL_TAKE_END not in card.group(0)
+    teaser = re.search(r'id="take-the-skeptic-text">(.*?)</div>', card.group(0), re.S)
+    assert teaser is not None
+    assert teaser.group(1).endswith("…</p>")
+    assert FULL_TAKE_END not in teaser.group(1)
+    # The whole take is there for print only (site.css), hidden on screen and from readers.
+    printed = re.search(
+        r'<div class="take__body take__body--print" hidden>(.*?)</div>', card.group(0), re.S
+    )
+    assert printed is not None
+    assert printed.group(1).endswith(FULL_TAKE_END)
     assert 'href="/news/story-002?expand=the-skeptic#take-the-skeptic"' in card.group(0)
     assert 'aria-expanded="false"' in card.group(0)
     assert ">Read more</a>" in card.group(0)
