@@ -36,6 +36,7 @@ READER_STATES: list[str] = [
     "/feeds",
     "/bookmarks",
     "/login",
+    "/register",
     "/password/forgot",
     "/no-such-page",
 ]

@@ -86,25 +86,49 @@ def vnu_errors(pages: Pages) -> list[str]:
     return errors
 
 
-def test_every_page_is_valid_html(demo_app: Flask, tmp_path: Path) -> None:
-    """Zero errors from the Nu HTML Checker, anonymous and signed in, forms with errors too."""
-    require_java()
-    pages = Pages(tmp_path)
-    reader = demo_app.test_client()
+def render_pages(app: Flask, folder: Path) -> Pages:
+    """Every audited page and state, for an anonymous reader and a signed-in admin."""
+    pages = Pages(folder)
+    reader = app.test_client()
     for url in READER_STATES:
         pages.get(reader, url, "reader ")
     for path, _form in READER_FORMS:
         pages.send_empty(reader, path, "reader ")
 
-    create_user(demo_app, ADMIN_EMAIL, role="admin", name="Ada Admin")
-    admin = demo_app.test_client()
+    create_user(app, ADMIN_EMAIL, role="admin", name="Ada Admin")
+    admin = app.test_client()
     assert Auth(admin).sign_in(ADMIN_EMAIL).status_code == 303
-    for url in html_pages(demo_app):
+    for url in html_pages(app):
         pages.get(admin, url, "admin ")
     for path, _form in SIGNED_IN_FORMS:
         pages.send_empty(admin, path, "admin ")
-
     assert len(pages.states) > len(READER_STATES)
-    errors = vnu_errors(pages)
+    return pages
+
+
+def test_every_page_is_valid_html(demo_app: Flask, tmp_path: Path) -> None:
+    """Zero errors from the Nu HTML Checker, anonymous and signed in, forms with errors too."""
+    require_java()
+    errors = vnu_errors(render_pages(demo_app, tmp_path))
     if errors:
         pytest.fail(f"{len(errors)} HTML errors:\n" + "\n".join(errors), pytrace=False)
+
+
+DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
+# The pages a search engine lists most, each described in its own words.
+OWN_DESCRIPTIONS = ["/", "/tools", "/panel", "/search", "/login", "/register", "/bookmarks"]
+
+
+def test_every_page_has_a_meta_description(demo_app: Flask, tmp_path: Path) -> None:
+    """One meta description per page: a sentence or two, as a search result shows it."""
+    pages = render_pages(demo_app, tmp_path)
+    described: dict[str, str] = {}
+    for name, state in pages.states.items():
+        found = DESCRIPTION.findall((tmp_path / name).read_text(encoding="utf-8"))
+        assert len(found) == 1, f"{state}: {len(found)} meta descriptions"
+        assert 40 <= len(found[0]) <= 320, f"{state}: {found[0]!r}"
+        described[state] = found[0]
+    default = described["reader /no-such-page"]
+    for path in OWN_DESCRIPTIONS:
+        assert described[f"reader {path}"] != default, f"{path} has only the site's description"
+    assert len({described[f"reader {path}"] for path in OWN_DESCRIPTIONS}) == len(OWN_DESCRIPTIONS)
