@@ -15,6 +15,8 @@ from tests.conftest import htmx
 from tests.html import unsafe_markup
 
 FULL_TAKE_END = "a Read more control.</p>"
+# How the Skeptic's "Read more" / "Show less" ends: whose take, for screen readers.
+SKEPTIC_TOGGLE_END = '<span class="visually-hidden"> of The Skeptic\u2019s take</span></a>'
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ def test_long_take_shows_a_teaser_and_read_more(story_client: FlaskClient) -> No
     assert printed.group(1).endswith(FULL_TAKE_END)
     assert 'href="/news/story-002?expand=the-skeptic#take-the-skeptic"' in card.group(0)
     assert 'aria-expanded="false"' in card.group(0)
-    assert ">Read more</a>" in card.group(0)
+    assert f">Read more{SKEPTIC_TOGGLE_END}" in card.group(0)
 
 
 def test_short_takes_have_no_read_more(story_client: FlaskClient) -> None:
@@ -95,7 +97,7 @@ def test_expand_parameter_opens_that_take(story_client: FlaskClient) -> None:
     assert card is not None
     assert FULL_TAKE_END in card.group(0)
     assert 'aria-expanded="true"' in card.group(0)
-    assert ">Show less</a>" in card.group(0)
+    assert f">Show less{SKEPTIC_TOGGLE_END}" in card.group(0)
 
 
 def test_expand_all_opens_every_take(story_client: FlaskClient) -> None:
@@ -124,7 +126,7 @@ def test_show_less_fragment_collapses_the_take(story_client: FlaskClient) -> Non
         "/news/story-002/takes/the-skeptic?expanded=0", headers=htmx()
     ).get_data(as_text=True)
     assert "…</p>" in html
-    assert ">Read more</a>" in html
+    assert f">Read more{SKEPTIC_TOGGLE_END}" in html
 
 
 def test_expand_all_fragment_is_the_panel_block(story_client: FlaskClient) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from tests.browser.test_reading import READ_MORE
 from tests.routes import STORY
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -139,11 +140,11 @@ def test_story_prints_every_take_in_full(live_server: str, page: Page) -> None:
     """Printed, a story has each take's whole text and no navigation, links to toggle or buttons."""
     page.goto(live_server + STORY_PATH)
     panel = page.get_by_role("region", name="Panel Takes")
-    expect(panel.get_by_role("link", name="Read more", exact=True).first).to_be_visible()
+    expect(panel.get_by_role("link", name=READ_MORE).first).to_be_visible()
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Sections")).to_be_hidden()
     expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
-    expect(page.get_by_role("link", name="Read more", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name=READ_MORE)).to_have_count(0)
     assert [b for b in page.get_by_role("button").all() if b.is_visible()] == []
     takes = panel.get_by_role("article")
     expect(takes).to_have_count(4)
@@ -152,4 +153,4 @@ def test_story_prints_every_take_in_full(live_server: str, page: Page) -> None:
         assert len(shown) == 1
         assert not (shown[0].inner_text()).rstrip().endswith("…")
     page.emulate_media(media="screen")
-    expect(panel.get_by_role("link", name="Read more", exact=True).first).to_be_visible()
+    expect(panel.get_by_role("link", name=READ_MORE).first).to_be_visible()
