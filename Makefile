@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app newsweb
 
-.PHONY: run test lint typecheck pytest install lock clean bench bench-scale
+.PHONY: run test lint typecheck pytest install lock clean bench bench-scale audit
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ bench: install
 # PostgreSQL scratch databases beside DATABASE_URL when it is set.
 bench-scale: install
 	$(BIN)/python scripts/bench_scale.py $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')
+
+# Lighthouse (mobile, pinned, installed with npm outside the repository) on the front page,
+# a story, a tool, a persona and a search of a scratch demo site (scripts/audit.py).
+audit: install
+	$(BIN)/python scripts/audit.py
 
 test: lint typecheck pytest
 

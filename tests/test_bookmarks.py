@@ -52,7 +52,7 @@ def test_save_without_javascript_returns_to_the_page(signed_in: Auth, demo_app: 
     assert response.status_code == 303  # type: ignore[attr-defined]
     assert response.headers["Location"] == "/tools"  # type: ignore[attr-defined]
     html = signed_in.client.get("/tools").get_data(as_text=True)
-    assert 'aria-pressed="true" aria-label="Remove bookmark: Mistral AI"' in html
+    assert 'aria-pressed="true" aria-label="Bookmarked: Mistral AI"' in html
     assert bookmark_rows(demo_app) == 1
 
 
@@ -85,7 +85,7 @@ def test_story_page_has_buttons_for_the_story_and_its_tool(signed_in: Auth) -> N
     """The story page shows a bookmark button for the story and one for its tool."""
     save(signed_in, f"/bookmarks/stories/{STORY}")
     html = signed_in.client.get(f"/news/{STORY}").get_data(as_text=True)
-    assert 'aria-pressed="true"' in button(html, "Remove bookmark: General Atlantic")
+    assert 'aria-pressed="true"' in button(html, "Bookmarked: General Atlantic")
     assert 'aria-pressed="false"' in button(html, "Bookmark Mistral AI")
 
 
@@ -115,7 +115,7 @@ def test_bookmarks_page_lists_tools_and_stories(signed_in: Auth) -> None:
     assert "1 tool · 1 story" in html
     assert 'href="/tools/cursor"' in html
     assert f'href="/news/{STORY}?back=/bookmarks"' in html
-    assert 'aria-pressed="true"' in button(html, "Remove bookmark: Cursor")
+    assert 'aria-pressed="true"' in button(html, "Bookmarked: Cursor")
     fragment = signed_in.client.get("/bookmarks", headers=htmx()).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="saved"')
 

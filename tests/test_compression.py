@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from newsweb.config import STATIC_DIR
+from newsweb.web.static_files import served
 from tests.conftest import Auth, htmx
 from tests.routes import STORY
 
@@ -204,9 +205,11 @@ def test_pages_link_static_files_by_content_hash(demo_client: FlaskClient) -> No
 
 
 def test_hashed_static_files_are_immutable_and_compressed(demo_client: FlaskClient) -> None:
-    """Each hashed file is cached for a year, sent compressed when text, and is the file."""
+    """Each hashed file is cached for a year, sent compressed when text, and is the file
+    (a stylesheet without its comments)."""
     for plain, hashed in asset_urls(demo_client).items():
-        on_disk = (STATIC_DIR / plain.removeprefix("/static/")).read_bytes()
+        name = plain.removeprefix("/static/")
+        on_disk = served(name, (STATIC_DIR / name).read_bytes())
         response = demo_client.get(hashed, headers={"Accept-Encoding": "br, gzip"})
         assert response.status_code == 200, hashed
         assert response.headers["Cache-Control"] == IMMUTABLE
@@ -242,7 +245,7 @@ def test_plain_static_names_still_work_briefly_cached(demo_client: FlaskClient) 
     response = demo_client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers.get("Content-Encoding") == "gzip"
-    assert decoded(response) == (STATIC_DIR / "css/site.css").read_bytes()
+    assert decoded(response) == served("css/site.css", (STATIC_DIR / "css/site.css").read_bytes())
     assert response.cache_control.public
     assert response.cache_control.max_age == 300
     assert not response.cache_control.immutable
@@ -331,3 +334,16 @@ def test_page_cache_keeps_each_encoding_apart(demo_client: FlaskClient) -> None:
         answers.append(decoded(response))
     assert b"<html" in answers[0]
     assert answers == [answers[0]] * 6
+
+
+def test_stylesheets_are_served_without_their_comments(demo_client: FlaskClient) -> None:
+    """site.css reaches browsers with every rule and no comment: fewer bytes, same styles."""
+    on_disk = (STATIC_DIR / "css/site.css").read_text()
+    sent = demo_client.get(asset_urls(demo_client)["/static/css/site.css"]).get_data(as_text=True)
+    assert "/*" in on_disk
+    assert "/*" not in sent
+    assert "*/" not in sent
+    assert len(sent) < len(on_disk)
+    rules = [line for line in on_disk.splitlines() if line.startswith((".", "@media", ":root"))]
+    assert rules
+    assert all(rule in sent for rule in rules)

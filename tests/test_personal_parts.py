@@ -76,7 +76,7 @@ def test_every_shared_page_assembled_for_a_member_is_the_page_rendered(demo_app:
     templates, page = rendered_templates(demo_app, member, STORY_PAGE)
     assert templates == 0
     assert "Mia Member" in page
-    assert 'aria-label="Remove bookmark: ' in page
+    assert 'aria-label="Bookmarked: ' in page
 
 
 def test_each_member_gets_their_own_parts_from_one_stored_copy(demo_app: Flask) -> None:

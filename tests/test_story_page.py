@@ -15,6 +15,8 @@ from tests.conftest import htmx
 from tests.html import unsafe_markup
 
 FULL_TAKE_END = "a Read more control.</p>"
+# How the Skeptic's "Read more" / "Show less" ends: whose take, for screen readers.
+SKEPTIC_TOGGLE_END = '<span class="visually-hidden"> of The Skeptic\u2019s take</span></a>'
 
 
 @pytest.fixture
@@ -64,11 +66,19 @@ def test_long_take_shows_a_teaser_and_read_more(story_client: FlaskClient) -> No
     html = story_client.get("/news/story-002").get_data(as_text=True)
     card = re.search(r'<article class="take" id="take-the-skeptic".*?</article>', html, re.S)
     assert card is not None
-    assert "…</p>" in card.group(0)
-    assert FULL_TAKE_END not in card.group(0)
+    teaser = re.search(r'id="take-the-skeptic-text">(.*?)</div>', card.group(0), re.S)
+    assert teaser is not None
+    assert teaser.group(1).endswith("…</p>")
+    assert FULL_TAKE_END not in teaser.group(1)
+    # The whole take is there for print only (site.css), hidden on screen and from readers.
+    printed = re.search(
+        r'<div class="take__body take__body--print" hidden>(.*?)</div>', card.group(0), re.S
+    )
+    assert printed is not None
+    assert printed.group(1).endswith(FULL_TAKE_END)
     assert 'href="/news/story-002?expand=the-skeptic#take-the-skeptic"' in card.group(0)
     assert 'aria-expanded="false"' in card.group(0)
-    assert ">Read more</a>" in card.group(0)
+    assert f">Read more{SKEPTIC_TOGGLE_END}" in card.group(0)
 
 
 def test_short_takes_have_no_read_more(story_client: FlaskClient) -> None:
@@ -87,7 +97,7 @@ def test_expand_parameter_opens_that_take(story_client: FlaskClient) -> None:
     assert card is not None
     assert FULL_TAKE_END in card.group(0)
     assert 'aria-expanded="true"' in card.group(0)
-    assert ">Show less</a>" in card.group(0)
+    assert f">Show less{SKEPTIC_TOGGLE_END}" in card.group(0)
 
 
 def test_expand_all_opens_every_take(story_client: FlaskClient) -> None:
@@ -116,7 +126,7 @@ def test_show_less_fragment_collapses_the_take(story_client: FlaskClient) -> Non
         "/news/story-002/takes/the-skeptic?expanded=0", headers=htmx()
     ).get_data(as_text=True)
     assert "…</p>" in html
-    assert ">Read more</a>" in html
+    assert f">Read more{SKEPTIC_TOGGLE_END}" in html
 
 
 def test_expand_all_fragment_is_the_panel_block(story_client: FlaskClient) -> None:
@@ -171,7 +181,7 @@ def test_bookmarks_sidebar_loads_after_the_page(story_client: FlaskClient) -> No
     sidebar = story_client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
     assert "<html" not in sidebar
     assert "No bookmarks yet" in sidebar
-    assert "Bookmark tools to save them for later" in sidebar
+    assert "Tools you bookmark are listed here" in sidebar
 
 
 @pytest.mark.parametrize(

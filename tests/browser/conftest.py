@@ -6,12 +6,14 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer
 
 CHROMIUM = Path(os.environ.get("NEWSWEB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,10 +49,41 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+class PooledServer(BaseWSGIServer):
+    """Werkzeug's server answering on a few long-lived threads, as gunicorn's threads do.
+
+    The app keeps one database connection per thread that reads the newsroom's version
+    (web/version.py), so a thread per request, as werkzeug's threaded server has, would
+    take a new pooled connection for every anonymous page until the pool ran dry. As a
+    BaseWSGIServer it speaks HTTP/1.0, so no idle keep-alive connection holds a thread.
+    """
+
+    def __init__(self, app: Flask, threads: int = 4) -> None:
+        super().__init__("127.0.0.1", 0, app)
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="live-server")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Hand the connection to a pool thread."""
+        self.pool.submit(self._answer, request, client_address)
+
+    def _answer(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop taking connections, then let the threads finish what they hold."""
+        super().server_close()
+        self.pool.shutdown()
+
+
 @pytest.fixture
 def live_server(demo_app: Flask) -> Iterator[str]:
     """Serve the demo newsroom on a free local port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    server = PooledServer(demo_app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

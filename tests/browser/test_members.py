@@ -111,7 +111,7 @@ def bookmark_button(page: Page, name: str) -> Locator:
 
 def remove_button(page: Page, name: str) -> Locator:
     """The button that removes the saved `name`."""
-    return page.get_by_role("button", name=f"Remove bookmark: {name}", exact=True)
+    return page.get_by_role("button", name=f"Bookmarked: {name}", exact=True)
 
 
 def bookmarks_sidebar(page: Page) -> Locator:
@@ -189,7 +189,7 @@ def test_bookmark_tool_from_story_page_without_reload(
 def test_remove_bookmark_in_place_on_bookmarks_page(
     live_server: str, reader: str, page: Page
 ) -> None:
-    """On /bookmarks, "Remove bookmark: <Tool>" takes it off the list without a reload."""
+    """On /bookmarks, pressing "Bookmarked: <Tool>" again takes it off the list without a reload."""
     sign_in(page, live_server)
     open_first_story(page, live_server)
     tool = story_tool(page)

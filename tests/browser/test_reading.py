@@ -13,6 +13,9 @@ MARKER = 42
 ELLIPSIS = "…"
 ENDS_WITH_ELLIPSIS = re.compile(r"…\s*$")
 PHONE: ViewportSize = {"width": 390, "height": 844}
+# A take's toggle: its visible words, then whose take it is (visually hidden).
+READ_MORE = re.compile("^Read more of .+\u2019s take$")
+SHOW_LESS = re.compile("^Show less of .+\u2019s take$")
 # The demo newsroom publishes this many stories.
 DEMO_STORIES = 18
 
@@ -43,13 +46,13 @@ def story_links(page: Page) -> Locator:
 
 
 def read_more(page: Page) -> Locator:
-    """Every "Read more" control on the page."""
-    return page.get_by_role("link", name="Read more", exact=True)
+    """Every "Read more" control on the page (each says whose take, to screen readers)."""
+    return page.get_by_role("link", name=READ_MORE)
 
 
 def show_less(page: Page) -> Locator:
     """Every "Show less" control on the page."""
-    return page.get_by_role("link", name="Show less", exact=True)
+    return page.get_by_role("link", name=SHOW_LESS)
 
 
 def open_story_with_long_takes(page: Page, base_url: str, minimum: int = 1) -> str:
@@ -72,7 +75,7 @@ def first_long_take(page: Page) -> tuple[Locator, Locator, Locator]:
     card = panel.get_by_role("article").filter(has=read_more(page)).first
     persona = text_of(card.get_by_role("heading", level=3))
     take = panel.get_by_role("article", name=persona, exact=True)
-    toggle = take.get_by_role("link", name=re.compile(r"^(Read more|Show less)$"))
+    toggle = take.get_by_role("link", name=re.compile(r"^(Read more|Show less) of "))
     text = page.locator("#" + (toggle.get_attribute("aria-controls") or "missing"))
     return take, toggle, text
 
@@ -104,7 +107,7 @@ def test_read_more_and_show_less_swap_in_place(live_server: str, page: Page) -> 
 
     toggle.click()
 
-    expect(toggle).to_have_text("Show less")
+    expect(toggle).to_have_text(SHOW_LESS)
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(text).not_to_have_text(ENDS_WITH_ELLIPSIS)
     full = text_of(text)
@@ -117,7 +120,7 @@ def test_read_more_and_show_less_swap_in_place(live_server: str, page: Page) -> 
 
     toggle.click()
 
-    expect(toggle).to_have_text("Read more")
+    expect(toggle).to_have_text(READ_MORE)
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(text).to_have_text(teaser)
     assert marker(page) == MARKER
@@ -166,7 +169,7 @@ def test_deep_link_to_long_take_opens_it(live_server: str, page: Page) -> None:
 
     page.goto(f"{story_url}#{anchor}")
 
-    expect(toggle).to_have_text("Show less")
+    expect(toggle).to_have_text(SHOW_LESS)
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(text).not_to_have_text(ENDS_WITH_ELLIPSIS)
     assert len(text_of(text)) > len(teaser)
@@ -251,7 +254,7 @@ def test_bookmarks_sidebar_loads_after_the_page(live_server: str, page: Page) ->
     assert "Loading bookmarks..." in response.text()
     sidebar = page.get_by_role("region", name="Bookmarks")
     expect(sidebar).to_contain_text("No bookmarks yet")
-    expect(sidebar).to_contain_text("Bookmark tools to save them for later")
+    expect(sidebar).to_contain_text("Tools you bookmark are listed here")
     expect(sidebar).not_to_contain_text("Loading bookmarks...")
 
 
@@ -268,7 +271,7 @@ def test_read_more_without_javascript_opens_the_take(
     toggle.click()
 
     expect(page).to_have_url(re.compile(r"[?&]expand="))
-    expect(toggle).to_have_text("Show less")
+    expect(toggle).to_have_text(SHOW_LESS)
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(text).not_to_have_text(ENDS_WITH_ELLIPSIS)
     assert len(text_of(text)) > len(teaser)

@@ -10,6 +10,9 @@ first use, and kept in memory: static files never change while the site runs. Wi
 debugger on (`flask --debug run`) a file whose modification time moved is read again, so
 an edited stylesheet shows on reload.
 
+Stylesheets are served without their comments, which are written for the people who
+read site.css, not for browsers: a quarter of its compressed bytes on every first load.
+
 A hashed name whose hash is not the file's current one (a page rendered before a deploy,
 asking a new worker) is redirected to the current name rather than refused, so that page
 still gets its styles; the redirect itself is never cached. The plain name
@@ -37,6 +40,8 @@ IMMUTABLE_MAX_AGE: Final = 31_536_000
 # Plain names can change meaning at the next deploy: caches may keep them only briefly.
 PLAIN_MAX_AGE: Final = 300
 DIGEST_LENGTH: Final = 8
+# A CSS comment and the line break after it (stylesheets here hold no "/*" in a string).
+CSS_COMMENT: Final = re.compile(rb"/\*.*?\*/\n?", re.S)
 # `site.0123abcd.css`, `LICENSE.0123abcd`: a name, the hash, then the extension if any.
 HASHED_NAME: Final = re.compile(
     rf"(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.[^.]+)?"
@@ -75,6 +80,12 @@ class StaticFile:
             return True
 
 
+def served(filename: str, data: bytes) -> bytes:
+    """The bytes a static file is served as: a stylesheet without its comments, any other
+    file as it is on disk."""
+    return CSS_COMMENT.sub(b"", data) if filename.endswith(".css") else data
+
+
 class StaticFolder:
     """The files of the app's static folder, each read when first asked for."""
 
@@ -92,7 +103,8 @@ class StaticFolder:
             return None
         with open(path, "rb") as file:
             stat = os.fstat(file.fileno())
-            loaded = StaticFile(path=path, data=file.read(), modified=stat.st_mtime_ns)
+            data = served(filename, file.read())
+            loaded = StaticFile(path=path, data=data, modified=stat.st_mtime_ns)
         self.files[filename] = loaded
         return loaded
 
