@@ -29,7 +29,6 @@ def test_story_first_load_is_within_budget(demo_client: FlaskClient) -> None:
         sizes[name] = len(asset.data)
     assert set(sizes) >= {"/static/css/site.css", "/static/js/takes.js", "/static/favicon.svg"}
     assert "/static/css/newsroom.css" not in sizes
-    assert "/static/css/record.css" not in sizes
     total = sum(sizes.values())
     assert total <= FIRST_LOAD_BUDGET, f"{total} bytes: {sizes}"
 
@@ -37,13 +36,8 @@ def test_story_first_load_is_within_budget(demo_client: FlaskClient) -> None:
 def test_editor_pages_load_the_newsroom_stylesheet_after_the_site_one(
     demo_client: FlaskClient,
 ) -> None:
-    """Its rules build on site.css's, so it comes second (then the panel's record styles,
-    which its prediction pages use)."""
+    """Its rules build on site.css's, so it comes second."""
     create_user(demo_client.application, "editor@example.com", role="editor", name="Eda")
     assert Auth(demo_client).sign_in("editor@example.com").status_code == 303
     stylesheets = [url for url in asset_urls(demo_client, "/editor") if url.endswith(".css")]
-    assert stylesheets == [
-        "/static/css/site.css",
-        "/static/css/newsroom.css",
-        "/static/css/record.css",
-    ]
+    assert stylesheets == ["/static/css/site.css", "/static/css/newsroom.css"]
