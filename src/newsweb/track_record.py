@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from newsweb.extensions import db
@@ -17,6 +17,18 @@ from newsweb.paging import Cursor
 
 # How the ledger reads each status: open and due soonest first, resolved latest first.
 NEWEST_FIRST = {PredictionStatus.RESOLVED}
+
+
+def _on_a_visible_story() -> ColumnElement[bool]:
+    """Whether a prediction's take is on a story readers can see, tested row by row.
+
+    As an EXISTS on the story's primary key, not a filter on the joined stories: given
+    the filter, SQLite walked every visible story (100,000 at scale, 60 ms) to find the
+    few with predictions; this way each listing walks its predictions index and looks
+    each story up.
+    """
+    story = select(Story.id).where(Story.id == Take.story_id, Story.visible())
+    return exists(story.correlate_except(Story))
 
 
 def _visible() -> Select[Prediction]:
@@ -30,7 +42,7 @@ def _visible() -> Select[Prediction]:
             contains_eager(Prediction.take).contains_eager(Take.story),
             contains_eager(Prediction.persona),
         )
-        .where(Story.visible())
+        .where(_on_a_visible_story())
     )
 
 
@@ -153,8 +165,7 @@ def track_records(personas: Sequence[Persona]) -> list[TrackRecord]:
             count(Outcome.DID_NOT),
         )
         .join(Prediction.take)
-        .join(Take.story)
-        .where(Story.visible(), Prediction.persona_id.in_(ids))
+        .where(_on_a_visible_story(), Prediction.persona_id.in_(ids))
         .group_by(Prediction.persona_id)
     )
     tallies = {row[0]: [int(n) for n in row[1:]] for row in rows}
