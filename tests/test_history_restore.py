@@ -9,9 +9,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from newsweb.editor.diffs import word_diff
-from newsweb.models import Revision, Story, StoryStatus, Take
+from newsweb.extensions import db
+from newsweb.models import Persona, Revision, Story, StoryStatus, Take
 from tests.conftest import Auth
 from tests.test_editor import SKEPTIC, post_story, stored, take_body
+from tests.test_verdict_history import changes_on, tool_form
 
 DEK = "The lab will hire twenty staff in its first year."
 
@@ -86,4 +88,68 @@ def test_a_revision_of_another_story_cannot_be_restored(editor: Auth) -> None:
     assert revision is None  # one save so far: nothing older to restore
     url = f"{second.removesuffix('/edit')}/history/1/restore"
     response = editor.client.post(url, data={"csrf_token": editor.token(second)})
+    assert response.status_code == 404
+
+
+def restore_links(editor: Auth, history_url: str) -> list[str]:
+    """Where each "Restore this version" form posts, newest version first."""
+    return re.findall(r'action="([^"]*/history/\d+/restore)"', editor.client.get(history_url).text)
+
+
+def test_a_tool_and_its_verdicts_can_be_restored(editor: Auth, demo_app: Flask) -> None:
+    """Two saves of a tool; restoring the first brings its tagline and the Founder's call
+    back, records the restore as a revision and the call's move in the verdict history."""
+    first = tool_form(demo_app, "mistral-ai", tagline="First tagline")
+    first["csrf_token"] = editor.token("/editor")
+    assert editor.client.post("/editor/tools/mistral-ai/edit", data=first).status_code == 303
+    founder_call = first["verdicts-0-ship"]
+    flipped = "skip" if founder_call == "ship" else "ship"
+    second = tool_form(demo_app, "mistral-ai", tagline="Second tagline")
+    second.update(csrf_token=editor.token("/editor"), **{"verdicts-0-ship": flipped})
+    assert editor.client.post("/editor/tools/mistral-ai/edit", data=second).status_code == 303
+    moves_before = len(changes_on(demo_app, "mistral-ai"))
+
+    links = restore_links(editor, "/editor/tools/mistral-ai/history")
+    assert links, "the first save can be restored"
+    restored = editor.client.post(links[0], data={"csrf_token": editor.token("/editor")})
+    assert restored.status_code == 303
+    assert restored.headers["Location"] == "/editor/tools/mistral-ai/edit"
+    page = demo_app.test_client().get("/tools/mistral-ai").text
+    assert "First tagline" in page
+    assert tool_form(demo_app, "mistral-ai")["verdicts-0-ship"] == founder_call
+    assert len(changes_on(demo_app, "mistral-ai")) == moves_before + 1
+    # The restore is itself a revision, so the second save can be restored in its turn.
+    assert len(restore_links(editor, "/editor/tools/mistral-ai/history")) == len(links) + 1
+
+
+def test_a_persona_can_be_restored(editor: Auth, demo_app: Flask) -> None:
+    """A persona's lens and lists come back as they were after an earlier save."""
+    edit_url = "/editor/personas/the-skeptic/edit"
+    page = editor.client.get(edit_url).text
+    data = dict(re.findall(r'name="(\w+)" type="(?:text|number|hidden)" value="([^"]*)"', page))
+    data.pop("loaded_version", None)
+    data.update(profile="Reads the fine print.", excited_by="Shipping dates\nPrices", position="2")
+    for lens, tired in (("Reality Check", "Demos"), ("Fine Print", "Roadmaps\nTeasers")):
+        data.update(csrf_token=editor.token("/editor"), lens=lens, tired_of=tired)
+        answer = editor.client.post(edit_url, data=data)
+        assert answer.status_code == 303, re.findall(r'field-error"[^>]*>([^<]*)', answer.text)
+    links = restore_links(editor, "/editor/personas/the-skeptic/history")
+    assert links
+    response = editor.client.post(links[0], data={"csrf_token": editor.token("/editor")})
+    assert response.status_code == 303
+    with demo_app.app_context():
+        persona = db.session.scalars(select(Persona).where(Persona.slug == "the-skeptic")).one()
+        assert (persona.lens, persona.tired_of) == ("Reality Check", ["Demos"])
+    assert len(restore_links(editor, "/editor/personas/the-skeptic/history")) == len(links) + 1
+
+
+def test_a_tool_revision_of_another_tool_cannot_be_restored(editor: Auth, demo_app: Flask) -> None:
+    """A revision id from elsewhere is a 404, and nothing changes."""
+    form = tool_form(demo_app, "mistral-ai", tagline="Only tagline")
+    form["csrf_token"] = editor.token("/editor")
+    editor.client.post("/editor/tools/mistral-ai/edit", data=form)
+    with demo_app.app_context():
+        other = db.session.scalar(select(func.max(Revision.id)))
+    url = f"/editor/tools/anthropic/history/{other}/restore"
+    response = editor.client.post(url, data={"csrf_token": editor.token("/editor")})
     assert response.status_code == 404

@@ -5,11 +5,20 @@ from __future__ import annotations
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from newsweb.editor import queries, revisions
+from newsweb.editor import queries, restoring, revisions
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import confirm_then_delete
 from newsweb.editor.forms import PersonaForm
-from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
+from newsweb.editor.responses import (
+    form_page,
+    found,
+    history_page,
+    refuse_stale,
+    restore_urls,
+    restored,
+    revision_of,
+    saved,
+)
 from newsweb.lookups import persona_by_slug, personas_in_order
 from newsweb.models import Persona
 from newsweb.web.rendering import render
@@ -61,8 +70,19 @@ def delete_persona(slug: str) -> Response | tuple[str, int]:
 def persona_history(slug: str) -> str:
     """`/editor/personas/<slug>/history`: every save of a persona, field by field."""
     persona = found(persona_by_slug(slug), NO_PERSONA)
+    entries = revisions.history_of(persona)
     return history_page(
         persona.name,
-        revisions.history_of(persona),
+        entries,
         url_for("editor.edit_persona", slug=persona.slug),
+        restore_urls(entries, "editor.restore_persona", slug=persona.slug),
     )
+
+
+@blueprint.post("/personas/<slug>/history/<id:revision_id>/restore")
+def restore_persona(slug: str, revision_id: int) -> Response:
+    """`POST /editor/personas/<slug>/history/<revision>/restore`: the persona as it was."""
+    persona = found(persona_by_slug(slug), NO_PERSONA)
+    revision = revision_of(persona, revision_id, "That persona has no such version.")
+    restoring.restore_persona(persona, revision)
+    return restored(revision, url_for("editor.edit_persona", slug=persona.slug))

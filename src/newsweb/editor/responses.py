@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from newsweb.editor import revisions
@@ -50,6 +50,28 @@ def history_page(
         "editor/history.html",
         label=label, revisions=entries, edit_url=edit_url, restore_urls=restore_urls or {},
     )  # fmt: skip
+
+
+def restore_urls(entries: list[Revision], endpoint: str, **values: Any) -> dict[int, str]:
+    """Where "Restore this version" posts, by revision id: every save but the newest (the
+    item as it is now) and a deletion. `values` name the item in `endpoint`'s URL."""
+    return {
+        entry.id: url_for(endpoint, revision_id=entry.id, **values)
+        for entry in entries[1:]
+        if entry.action != "deleted"
+    }
+
+
+def revision_of(item: revisions.Recorded, revision_id: int, missing: str) -> Revision:
+    """One of `item`'s own revisions, or a 404 whose page says `missing`."""
+    revision = next((r for r in revisions.history_of(item) if r.id == revision_id), None)
+    return found(revision, missing)
+
+
+def restored(revision: Revision, location: str) -> Response:
+    """Commit a restore, say which version came back, and go to `location`."""
+    when = f"{revision.created_at:%d %b %Y, %H:%M} UTC"
+    return saved(f"Restored the version saved {when}. Its restore is in the history too.", location)
 
 
 def refuse_stale(

@@ -1,6 +1,8 @@
-"""Restoring a story as it stood after one of its revisions: its text, tool, category and
-the panel's takes (never its status or publication time: restoring is not publishing).
-The restore is itself recorded as a revision, so it can be undone the same way."""
+"""Restoring an item as it stood after one of its revisions: a story's text, tool, category
+and the panel's takes (never its status or publication time: restoring is not
+publishing); a tool's fields and the panel's verdicts (a call that moves is recorded in
+the verdict history like any other); a persona's fields. The restore is itself recorded
+as a revision, so it can be undone the same way."""
 
 from __future__ import annotations
 
@@ -8,11 +10,21 @@ from typing import Any
 
 from newsweb.editor import queries, revisions
 from newsweb.lookups import all_categories, personas_in_order
-from newsweb.models import Revision, Story, Take
+from newsweb.models import Persona, Revision, Story, Take, Tool, Verdict
 from newsweb.web import moved
 
-# Story fields restored as text, by their labels in the history.
+# Fields restored as text, by their labels in the history.
 TEXT_FIELDS = {"Title": "title", "Dek": "dek", "Original source": "source_url", "Body": "body"}
+TOOL_FIELDS = {
+    "Name": "name",
+    "Tagline": "tagline",
+    "Description": "description",
+    "Website": "website",
+    "Pricing": "pricing",
+}
+PERSONA_FIELDS = {"Name": "name", "Lens": "lens", "Motto": "motto", "Profile": "profile"}
+# A persona's lists, one entry a line in the history.
+PERSONA_LISTS = {"Gets excited about": "excited_by", "Tired of": "tired_of"}
 
 
 def restore_story(story: Story, revision: Revision) -> None:
@@ -33,14 +45,63 @@ def restore_story(story: Story, revision: Revision) -> None:
         _restore_takes(story, state)
 
 
-def _restore_slug(story: Story, slug: Any) -> None:
-    """Give `story` its old slug back, unless another story uses it now."""
-    if not isinstance(slug, str) or slug == story.slug:
+def restore_tool(tool: Tool, revision: Revision) -> None:
+    """Make `tool` what it was right after `revision`, its verdicts included, recorded as a
+    new revision. A slug another tool has taken since is left as it is now. The caller
+    commits."""
+    state = revisions.state_after(tool, revision)
+    with revisions.recorded(tool):
+        _restore_text(tool, state, TOOL_FIELDS)
+        _restore_slug(tool, state.get("Slug"))
+        category = next((c for c in all_categories() if c.name == state.get("Category")), None)
+        tool.category = category or tool.category
+        _restore_verdicts(tool, state)
+
+
+def restore_persona(persona: Persona, revision: Revision) -> None:
+    """Make `persona` what it was right after `revision`, recorded as a new revision. The
+    caller commits."""
+    state = revisions.state_after(persona, revision)
+    with revisions.recorded(persona):
+        _restore_text(persona, state, PERSONA_FIELDS)
+        _restore_slug(persona, state.get("Slug"))
+        for label, attribute in PERSONA_LISTS.items():
+            if label in state:
+                setattr(persona, attribute, (state[label] or "").splitlines())
+        if isinstance(state.get("Panel order"), int):
+            persona.position = state["Panel order"]
+
+
+def _restore_text(item: Tool | Persona, state: dict[str, Any], fields: dict[str, str]) -> None:
+    for label, attribute in fields.items():
+        if label in state:
+            setattr(item, attribute, state[label] or "")
+
+
+def _restore_slug(item: Story | Tool | Persona, slug: Any) -> None:
+    """Give `item` its old slug back, unless another of its kind uses it now."""
+    if not isinstance(slug, str) or slug == item.slug:
         return
-    if queries.slug_taken(Story, slug, story.id):
+    if queries.slug_taken(type(item), slug, item.id):
         return
-    old_slug, story.slug = story.slug, slug
-    moved.remember(story, old_slug)
+    old_slug, item.slug = item.slug, slug
+    moved.remember(item, old_slug)
+
+
+def _restore_verdicts(tool: Tool, state: dict[str, Any]) -> None:
+    """The call and take each persona had then ("Ship: …" or "Skip: …"): changed, added
+    back, or removed."""
+    stored = {verdict.persona_id: verdict for verdict in tool.verdicts}
+    verdicts = []
+    for persona in personas_in_order():
+        text = state.get(f"Verdict: {persona.name}")
+        if not isinstance(text, str) or ": " not in text:
+            continue
+        call, body = text.split(": ", 1)
+        verdict = stored.get(persona.id) or Verdict(persona=persona)
+        verdict.ship, verdict.body = call == "Ship", body
+        verdicts.append(verdict)
+    tool.verdicts = verdicts
 
 
 def _restore_takes(story: Story, state: dict[str, Any]) -> None:

@@ -21,7 +21,16 @@ from newsweb.editor import (
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import ask, confirm_then_delete, is_confirmed, posted_fields
 from newsweb.editor.forms import StoryForm
-from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
+from newsweb.editor.responses import (
+    form_page,
+    found,
+    history_page,
+    refuse_stale,
+    restore_urls,
+    restored,
+    revision_of,
+    saved,
+)
 from newsweb.extensions import db
 from newsweb.models import ItemKind, Story, StoryAutosave, StoryStatus
 from newsweb.models.clock import utcnow
@@ -183,11 +192,7 @@ def story_history(story_id: int) -> str:
         story.title if story else entries[0].item_label,
         entries,
         url_for("editor.edit_story", story_id=story_id) if story else None,
-        restore_urls={
-            entry.id: url_for("editor.restore_story", story_id=story_id, revision_id=entry.id)
-            for entry in entries[1:]  # the newest is the story as it is
-            if story and entry.action != "deleted"
-        },
+        restore_urls(entries, "editor.restore_story", story_id=story_id) if story else {},
     )
 
 
@@ -195,14 +200,9 @@ def story_history(story_id: int) -> str:
 def restore_story(story_id: int, revision_id: int) -> Response:
     """`POST /editor/stories/<id>/history/<revision>/restore`: the story as it was then."""
     story = found(queries.story_for_editing(story_id), NO_STORY)
-    revision = next((r for r in revisions.history_of(story) if r.id == revision_id), None)
-    revision = found(revision, "That story has no such version.")
+    revision = revision_of(story, revision_id, "That story has no such version.")
     restoring.restore_story(story, revision)
-    when = f"{revision.created_at:%d %b %Y, %H:%M} UTC"
-    return saved(
-        f"Restored the version saved {when}. Its restore is in the history too.",
-        url_for("editor.edit_story", story_id=story.id),
-    )
+    return restored(revision, url_for("editor.edit_story", story_id=story.id))
 
 
 def _saved_preview(story: Story, share_url: str = "") -> Response:

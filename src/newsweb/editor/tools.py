@@ -5,11 +5,20 @@ from __future__ import annotations
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from newsweb.editor import queries, revisions
+from newsweb.editor import queries, restoring, revisions
 from newsweb.editor.blueprint import blueprint
 from newsweb.editor.confirm import confirm_then_delete
 from newsweb.editor.forms import ToolForm
-from newsweb.editor.responses import form_page, found, history_page, refuse_stale, saved
+from newsweb.editor.responses import (
+    form_page,
+    found,
+    history_page,
+    refuse_stale,
+    restore_urls,
+    restored,
+    revision_of,
+    saved,
+)
 from newsweb.models import Tool
 from newsweb.web.rendering import render
 
@@ -58,6 +67,20 @@ def delete_tool(slug: str) -> Response | tuple[str, int]:
 def tool_history(slug: str) -> str:
     """`/editor/tools/<slug>/history`: every save of a tool and its verdicts, field by field."""
     tool = found(queries.tool_for_editing(slug), NO_TOOL)
+    entries = revisions.history_of(tool)
     return history_page(
-        tool.name, revisions.history_of(tool), url_for("editor.edit_tool", slug=tool.slug)
+        tool.name,
+        entries,
+        url_for("editor.edit_tool", slug=tool.slug),
+        restore_urls(entries, "editor.restore_tool", slug=tool.slug),
     )
+
+
+@blueprint.post("/tools/<slug>/history/<id:revision_id>/restore")
+def restore_tool(slug: str, revision_id: int) -> Response:
+    """`POST /editor/tools/<slug>/history/<revision>/restore`: the tool and its verdicts as
+    they were then."""
+    tool = found(queries.tool_for_editing(slug), NO_TOOL)
+    revision = revision_of(tool, revision_id, "That tool has no such version.")
+    restoring.restore_tool(tool, revision)
+    return restored(revision, url_for("editor.edit_tool", slug=tool.slug))
