@@ -29,6 +29,27 @@ from tests.mailsink import SinkServer
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped"
+# CI (.ci/run) sets it: every test must then run, whatever it needs (Chromium, Java,
+# PostgreSQL, Redis); a skip, for any reason, fails the run.
+REQUIRE_EVERYTHING = os.environ.get("NEWSWEB_REQUIRE_BROWSER") == "1"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Where everything is required, turn a run with skipped tests into a failed one."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not REQUIRE_EVERYTHING or exitstatus != pytest.ExitCode.OK:
+        return
+    if skipped := reporter.stats.get("skipped", []):
+        reasons = sorted({str(report.longrepr[-1]) for report in skipped})
+        reporter.ensure_newline()
+        reporter.write_line(
+            f"NEWSWEB_REQUIRE_BROWSER=1: {len(skipped)} tests were skipped, and none may be: "
+            + "; ".join(reasons),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 # One round of PBKDF2 instead of scrypt's 0.3 s: tests that are not about passwords should
 # not pay for a real hash. The tests that prove production's scrypt set it back.
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
