@@ -148,11 +148,14 @@ class StateReader:
         self.local.connection, self.local.pid = connection, os.getpid()
         with self.lock:
             self.opened.append((os.getpid(), connection))
-        weakref.finalize(threading.current_thread(), self._release, connection)
+        weakref.finalize(threading.current_thread(), self._release, connection, os.getpid())
         return connection
 
-    def _release(self, connection: Connection) -> None:
-        """Return the connection of a thread that has ended to the pool."""
+    def _release(self, connection: Connection, pid: int) -> None:
+        """Return the connection of a thread that has ended to the pool. A forked worker
+        inherits its parent's threads' finalizers: it leaves the parent's connections be."""
+        if pid != os.getpid():
+            return
         with self.lock:
             self.opened = [(pid, c) for pid, c in self.opened if c is not connection]
         with contextlib.suppress(SQLAlchemyError, sqlite3.ProgrammingError):
