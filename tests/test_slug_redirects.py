@@ -70,3 +70,17 @@ def test_unknown_slugs_stay_404_and_a_reused_slug_is_the_new_item(
     rename(editor, edit_path, "paris-office")
     post_story(editor, title="Anthropic opens a Paris office")  # takes the old slug again
     assert reader.get("/news/anthropic-opens-a-paris-office").status_code == 200
+
+
+def test_an_old_address_never_names_a_story_readers_cannot_see(
+    editor: Auth, demo_app: Flask
+) -> None:
+    """A renamed story taken back to a draft: its old slug is a 404, not a 301 that would
+    give away the new one."""
+    edit_path = str(post_story(editor).headers["Location"])  # type: ignore[attr-defined]
+    rename(editor, edit_path, "anthropic-in-paris")
+    assert moved_to(demo_app, "/news/anthropic-opens-a-paris-office") == "/news/anthropic-in-paris"
+    post_story(editor, edit_path, action="unpublish", slug="anthropic-in-paris")
+    answer = demo_app.test_client().get("/news/anthropic-opens-a-paris-office")
+    assert answer.status_code == 404
+    assert "anthropic-in-paris" not in answer.text

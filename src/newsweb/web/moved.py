@@ -54,13 +54,17 @@ def remember(item: Named, old_slug: str) -> None:
 
 
 def _slug_now(kind: str, old_slug: str) -> str | None:
-    """The slug of the item of `kind` once called `old_slug`, if it still exists."""
+    """The slug of the item of `kind` once called `old_slug`, if it still exists and readers
+    may see it: an old address never names an unpublished story or an embargoed tool."""
     model = MODELS[kind]
-    return db.session.scalar(
+    stmt = (
         select(model.slug)
         .join(OldSlug, OldSlug.item_id == model.id)
         .where(OldSlug.kind == kind, OldSlug.slug == old_slug)
     )
+    if model is Story or model is Tool:
+        stmt = stmt.where(model.visible())
+    return db.session.scalar(stmt)
 
 
 def new_address() -> str | None:
