@@ -4,13 +4,14 @@ once), and "Restore this version", itself recorded as a revision."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from newsweb.editor.diffs import word_diff
 from newsweb.extensions import db
-from newsweb.models import Persona, Revision, Story, StoryStatus, Take
+from newsweb.models import Persona, Prediction, Revision, Story, StoryStatus, Take
 from tests.conftest import Auth
 from tests.test_editor import SKEPTIC, post_story, stored, take_body
 from tests.test_verdict_history import changes_on, tool_form
@@ -153,3 +154,35 @@ def test_a_tool_revision_of_another_tool_cannot_be_restored(editor: Auth, demo_a
     url = f"/editor/tools/anthropic/history/{other}/restore"
     response = editor.client.post(url, data={"csrf_token": editor.token("/editor")})
     assert response.status_code == 404
+
+
+def test_a_restore_that_would_delete_predictions_is_refused(editor: Auth, demo_app: Flask) -> None:
+    """A version from before the Skeptic's take: restoring it would remove the take and,
+    with it, the prediction made in it since; the restore is refused and nothing changes."""
+    edit_url = str(post_story(editor, **{take_body(SKEPTIC): ""}).headers["Location"])  # type: ignore[attr-defined]
+    post_story(editor, edit_url, action="save", **{take_body(SKEPTIC): "Wait for the bill."})
+    with demo_app.app_context():
+        story_id = int(edit_url.split("/")[-2])
+        take = db.session.scalars(
+            select(Take).where(Take.story_id == story_id, Take.body == "Wait for the bill.")
+        ).one()
+        take_id = take.id
+        db.session.add(
+            Prediction(
+                take_id=take.id,
+                persona_id=take.persona_id,
+                claim="The bill arrives by March.",
+                criterion="",
+                due_on=date(2027, 3, 31),
+            )
+        )
+        db.session.commit()
+    links = re.findall(r'action="([^"]*/history/\d+/restore)"', history_of(editor, edit_url))
+    response = editor.client.post(links[-1], data={"csrf_token": editor.token(edit_url)})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/history")
+    assert "would delete them" in editor.client.get(response.headers["Location"]).text
+    with demo_app.app_context():
+        assert db.session.get(Take, take_id) is not None
+        kept = select(func.count(Prediction.id)).where(Prediction.take_id == take_id)
+        assert db.session.scalar(kept) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from newsweb.extensions import db
@@ -226,3 +226,10 @@ def predictions_to_rule_on(limit: int = 200) -> list[Prediction]:
             .limit(limit)
         )
     )
+
+
+def takes_have_predictions(take_ids: list[int]) -> bool:
+    """Whether any of these takes carries a prediction (one statement; none for no takes)."""
+    if not take_ids:
+        return False
+    return bool(db.session.scalar(select(exists().where(Prediction.take_id.in_(take_ids)))))

@@ -27,12 +27,26 @@ PERSONA_FIELDS = {"Name": "name", "Lens": "lens", "Motto": "motto", "Profile": "
 PERSONA_LISTS = {"Gets excited about": "excited_by", "Tired of": "tired_of"}
 
 
+class RestoreRefused(Exception):
+    """A restore that would lose what no history holds; its message says what."""
+
+
 def restore_story(story: Story, revision: Revision) -> None:
     """Make `story` what it was right after `revision`, recorded as a new revision.
 
-    A slug another story has taken since is left as it is now. The caller commits.
+    A slug another story has taken since is left as it is now. A version without a take
+    that now carries predictions is refused (RestoreRefused): removing the take would
+    delete its predictions and rulings, which no revision of the story keeps. The caller
+    commits.
     """
     state = revisions.state_after(story, revision)
+    kept = {persona.id for persona in personas_in_order() if state.get(f"Take: {persona.name}")}
+    dropped = [take.id for take in story.takes if take.persona_id not in kept]
+    if queries.takes_have_predictions(dropped):
+        raise RestoreRefused(
+            "That version has no take from a panelist whose take now carries predictions: "
+            "restoring it would delete them. Remove the predictions first, or edit the story."
+        )
     with revisions.recorded(story):
         for label, attribute in TEXT_FIELDS.items():
             if label in state:

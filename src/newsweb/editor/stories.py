@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -201,7 +201,11 @@ def restore_story(story_id: int, revision_id: int) -> Response:
     """`POST /editor/stories/<id>/history/<revision>/restore`: the story as it was then."""
     story = found(queries.story_for_editing(story_id), NO_STORY)
     revision = revision_of(story, revision_id, "That story has no such version.")
-    restoring.restore_story(story, revision)
+    try:
+        restoring.restore_story(story, revision)
+    except restoring.RestoreRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("editor.story_history", story_id=story.id), code=303)
     return restored(revision, url_for("editor.edit_story", story_id=story.id))
 
 
