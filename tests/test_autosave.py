@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from newsweb.models import Revision, Story, StoryAutosave
+from newsweb.models import NewStoryAutosave, Revision, Story, StoryAutosave
 from tests.conftest import Auth, htmx, signed_in
-from tests.test_editor import post_story, stored, submitted
+from tests.test_editor import post_story, stored, story_form, submitted
 
 DEK = "An autosaved dek, typed but not saved."
 
@@ -74,3 +74,51 @@ def test_without_javascript_nothing_autosaves(editor: Auth, demo_app: Flask) -> 
     response = editor.client.post(url, data=typed(editor, edit_url, dek=DEK))
     assert response.status_code == 303
     assert stored(demo_app, select(func.count(StoryAutosave.story_id))) == 0
+
+
+NEW_FORM = "/editor/stories/new"
+TITLE = "A story kept as it was typed, never saved"
+
+
+def test_a_new_story_is_kept_without_being_created(editor: Auth, demo_app: Flask) -> None:
+    """A story not yet saved comes back to its editor alone, and is created by their save."""
+    stories = stored(demo_app, select(func.count(Story.id)))
+    revisions = stored(demo_app, select(func.count(Revision.id)))
+    whole = story_form(demo_app, title=TITLE, dek=DEK)
+    del whole["action"]
+    form = typed(editor, NEW_FORM, **whole)
+    status = autosave(editor, "/editor/stories/new/edit", form)
+    assert "Nobody else sees the story until you save it" in status
+    assert stored(demo_app, select(func.count(Story.id))) == stories
+    assert stored(demo_app, select(func.count(Revision.id))) == revisions
+
+    page = editor.client.get(NEW_FORM).text
+    assert "The form holds the new story you were writing" in page
+    assert TITLE in page
+    assert DEK in page
+    other = signed_in(demo_app, "second@example.com", role="editor", name="Sam Second")
+    assert TITLE not in other.client.get(NEW_FORM).text
+
+    # Saving a draft creates the story from what was kept, and the new form is empty again.
+    again = {**submitted(page[page.index("<main") :]), "action": "draft"}
+    response = editor.client.post(NEW_FORM, data=again)
+    assert response.status_code == 303
+    assert stored(demo_app, select(Story.dek).where(Story.title == TITLE)) == DEK
+    assert stored(demo_app, select(func.count(NewStoryAutosave.user_id))) == 0
+    assert TITLE not in editor.client.get(NEW_FORM).text
+
+
+def test_discarding_a_new_story_kept(editor: Auth, demo_app: Flask) -> None:
+    """Discard empties the new-story form; without JavaScript nothing is kept at all."""
+    plain = editor.client.post("/editor/stories/new/autosave", data=typed(editor, NEW_FORM))
+    assert plain.status_code == 303
+    assert plain.headers["Location"] == NEW_FORM
+    assert stored(demo_app, select(func.count(NewStoryAutosave.user_id))) == 0
+
+    autosave(editor, "/editor/stories/new/edit", typed(editor, NEW_FORM, title=TITLE))
+    discard = "/editor/stories/new/autosave/discard"
+    response = editor.client.post(discard, data={"csrf_token": editor.token(NEW_FORM)})
+    assert response.status_code == 303
+    page = editor.client.get(NEW_FORM).text
+    assert "Discarded the story you had not saved" in page
+    assert TITLE not in page

@@ -328,3 +328,25 @@ def test_autosave_and_the_leave_warning(live_server: str, editor: str, page: Pag
     page.goto(edit_url)
     expect(dek).to_have_value("Typed, kept, not yet saved.")
     expect(page.get_by_text("and did not save")).to_be_visible()
+
+
+def test_a_new_story_is_kept_before_its_first_save(
+    live_server: str, editor: str, page: Page
+) -> None:
+    """A story never saved is kept as it is typed: leaving and coming back to "New story"
+    finds everything, and Save draft then creates it."""
+    write_draft(page, live_server, editor)
+    expect(page.locator("#autosave-status")).to_contain_text(
+        "Nobody else sees the story until you save it"
+    )
+    page.on("dialog", lambda dialog: dialog.accept())  # the leave warning
+    open_newsroom(page)
+    open_new_story_form(page)
+    expect(page.get_by_text("The form holds the new story you were writing")).to_be_visible()
+    expect_form_holds(page, DRAFT)
+    submit(page, "Save draft")
+    expect(page).to_have_url(EDIT_URL)
+    expect(flash(page)).to_contain_text("Draft saved.")
+    open_new_story_form(page)
+    expect(page.get_by_label("Title", exact=True)).to_have_value("")
+    expect(page.get_by_text("The form holds the new story")).to_have_count(0)

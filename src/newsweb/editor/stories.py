@@ -32,7 +32,7 @@ from newsweb.editor.responses import (
     saved,
 )
 from newsweb.extensions import db
-from newsweb.models import ItemKind, Story, StoryAutosave, StoryStatus
+from newsweb.models import ItemKind, Story, StoryStatus
 from newsweb.models.clock import utcnow
 from newsweb.paging import Cursor
 from newsweb.web.rendering import render, wants_fragment
@@ -76,7 +76,7 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
     save (see publishing.apply_action).
     """
     story = found(queries.story_for_editing(story_id), NO_STORY) if story_id else None
-    kept = autosaving.recovered(story, signed_in_user()) if story else None
+    kept = autosaving.recovered(story, signed_in_user())
     if kept is not None and request.method == "GET":
         form = StoryForm(
             formdata=MultiDict([(name, value) for name, value in kept.fields]), obj=story
@@ -99,6 +99,8 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
         return ask(
             publishing.question(form.title.data, action, goes_out, now=now, url=request.path)
         )
+    # The autosave this save supersedes: the story's, or the editor's new story's.
+    autosaving.drop(story, signed_in_user())
     if story is None:
         story = Story(author_id=signed_in_user().id, status=StoryStatus.DRAFT, created_at=now)
     with revisions.recorded(story):
@@ -106,7 +108,6 @@ def edit_story(story_id: int | None = None) -> Response | tuple[str, int]:
         publishing.apply_action(
             story, action, form.published_at.data, form.publish_time.data, now=now
         )
-    autosaving.drop(story, signed_in_user())
     return saved(
         publishing.saved_message(story, now), url_for("editor.edit_story", story_id=story.id)
     )
@@ -129,7 +130,7 @@ def _form_preview(form: StoryForm, now: datetime) -> Response:
 
 
 def _story_form_page(
-    form: StoryForm, story: Story | None, now: datetime, kept: StoryAutosave | None = None
+    form: StoryForm, story: Story | None, now: datetime, kept: autosaving.Kept | None = None
 ) -> Response:
     """The story form, with its errors and everything typed (or `kept` by autosave).
 
@@ -245,27 +246,38 @@ def revoke_story_shares(story_id: int) -> Response:
     )
 
 
+@blueprint.post("/stories/new/autosave", endpoint="autosave_new_story")
 @blueprint.post("/stories/<id:story_id>/autosave")
-def autosave_story(story_id: int) -> Response | str:
-    """`POST /editor/stories/<id>/autosave`: keep what the form holds (htmx, as the editor
-    types); answers the form's `autosave_status` block. The story itself is untouched.
+def autosave_story(story_id: int | None = None) -> Response | str:
+    """`POST /editor/stories/<id>/autosave` (or `/editor/stories/new/autosave`): keep what
+    the form holds (htmx, as the editor types); answers the form's `autosave_status`
+    block. The story itself is untouched, and a new story is not created.
 
     Without JavaScript nothing autosaves: a plain request is sent back to the form.
     """
-    story = found(queries.story_for_editing(story_id), NO_STORY)
+    story = found(queries.story_for_editing(story_id), NO_STORY) if story_id else None
     if not wants_fragment():
-        return redirect(url_for("editor.edit_story", story_id=story.id), code=303)
+        return redirect(_form_url(story), code=303)
     kept = autosaving.keep(story, signed_in_user(), utcnow())
     db.session.commit()
-    return render("editor/story_form.html", block="autosave_status", kept=kept)
+    return render("editor/story_form.html", block="autosave_status", kept=kept, story=story)
 
 
+@blueprint.post("/stories/new/autosave/discard", endpoint="discard_new_story_autosave")
 @blueprint.post("/stories/<id:story_id>/autosave/discard")
-def discard_autosave(story_id: int) -> Response:
-    """`POST /editor/stories/<id>/autosave/discard`: forget the unsaved changes kept."""
-    story = found(queries.story_for_editing(story_id), NO_STORY)
+def discard_autosave(story_id: int | None = None) -> Response:
+    """`POST /editor/stories/<id>/autosave/discard` (or `.../new/...`): forget the unsaved
+    changes kept."""
+    story = found(queries.story_for_editing(story_id), NO_STORY) if story_id else None
     autosaving.drop(story, signed_in_user())
-    return saved(
-        "Discarded your unsaved changes: the form shows the story as saved.",
-        url_for("editor.edit_story", story_id=story.id),
+    message = (
+        "Discarded your unsaved changes: the form shows the story as saved."
+        if story
+        else "Discarded the story you had not saved: the form is empty."
     )
+    return saved(message, _form_url(story))
+
+
+def _form_url(story: Story | None) -> str:
+    """The story's form, or the new story's."""
+    return url_for("editor.edit_story", story_id=story.id) if story else url_for("editor.new_story")

@@ -2,6 +2,7 @@
 
 from newsweb.models.content import (
     Category,
+    NewStoryAutosave,
     Persona,
     Story,
     StoryAutosave,
@@ -22,6 +23,7 @@ __all__ = [
     "Category",
     "DigestSend",
     "ItemKind",
+    "NewStoryAutosave",
     "NewsroomState",
     "OldSlug",
     "Outcome",

@@ -263,13 +263,21 @@ class ShipTally:
         return ship_share(self.shipped, self.verdict_count)
 
 
-class StoryAutosave(Base):
-    """What one editor had typed into a story's form, saved as they typed (debounced).
+class KeptForm:
+    """A form's fields as an editor had typed them, saved as they typed (debounced).
 
     Never the story itself: readers, the history and other editors see nothing of it
-    until the editor saves the form. One row per story and editor, overwritten by each
-    autosave and dropped by their next save; their next visit to the form brings it back.
+    until the editor saves the form, which drops it; their next visit to the form brings
+    it back.
     """
+
+    # The form's fields as posted: [[name, value], ...] (a list keeps repeated names).
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StoryAutosave(KeptForm, Base):
+    """What one editor typed into a saved story's form: one row per story and editor."""
 
     __tablename__ = "story_autosaves"
 
@@ -279,6 +287,14 @@ class StoryAutosave(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    # The form's fields as posted: [[name, value], ...] (a list keeps repeated names).
-    fields: Mapped[list[list[str]]] = mapped_column(JSON)
-    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NewStoryAutosave(KeptForm, Base):
+    """What one editor typed into the form of a story never saved: one row per editor
+    (their one new story in the making)."""
+
+    __tablename__ = "new_story_autosaves"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
