@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 from flask import flash, redirect, request
 from werkzeug.wrappers import Response
@@ -15,7 +16,6 @@ from werkzeug.wrappers import Response
 from newsweb.extensions import db
 from newsweb.web.rendering import render, wants_fragment
 
-CONFLICT = 409
 BOOKMARKS_GO = " Members\N{RIGHT SINGLE QUOTATION MARK} bookmarks of it go too."
 
 
@@ -88,7 +88,7 @@ def confirm_then_delete(
             danger=True,
             blocked=blocked,
         )
-        return ask(question, CONFLICT if request.method == "POST" else 200)
+        return ask(question, HTTPStatus.CONFLICT if request.method == "POST" else 200)
     delete()
     db.session.commit()
     flash(f"Deleted {name}.", "success")

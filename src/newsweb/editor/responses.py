@@ -3,6 +3,7 @@ item's history, the refusal of a save against a newer version, a 404."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, url_for
@@ -16,7 +17,6 @@ from newsweb.models import Revision
 from newsweb.web.rendering import render
 
 T = TypeVar("T")
-CONFLICT = 409
 
 
 def found(item: T | None, missing: str) -> T:
@@ -94,4 +94,4 @@ def refuse_stale(
     form.populate_obj(yours)
     conflict = revisions.conflicts(item, yours)
     form.loaded_version.data = current
-    return render(template, form=form, conflict=conflict, **context), CONFLICT
+    return render(template, form=form, conflict=conflict, **context), HTTPStatus.CONFLICT
