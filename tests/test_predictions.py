@@ -96,6 +96,42 @@ def test_prediction_lifecycle_with_history(editor: Auth, demo_app: Flask) -> Non
     assert rulings[-1]["Ruling"] == ["Did not", "Partly"]
 
 
+def test_a_ruling_is_dated_by_its_outcome(editor: Auth, demo_app: Flask) -> None:
+    """Correcting a ruling's note keeps its date; changing the outcome dates it anew."""
+    token = editor.token("/editor")
+    past = (utcnow() - timedelta(days=40)).date().isoformat()
+    new = f"/editor/takes/{take_id(demo_app)}/predictions/new"
+    form = {"csrf_token": token, "claim": CLAIM, "due_on": past, "criterion": ""}
+    assert editor.client.post(new, data=form).status_code == 303
+    prediction = prediction_by_claim(demo_app)
+    ruling = f"/editor/predictions/{prediction.id}/ruling"
+    verdict = {
+        "csrf_token": token,
+        "outcome": "came_true",
+        "ruling_note": "Two banks said so.",
+        "ruling_source": "https://mistral.ai/news",
+    }
+    assert editor.client.post(ruling, data=verdict).status_code == 303
+    a_month_ago = utcnow() - timedelta(days=30)
+    with demo_app.app_context():
+        db.session.execute(
+            update(Prediction).where(Prediction.id == prediction.id).values(resolved_at=a_month_ago)
+        )
+        db.session.commit()
+
+    corrected = {**verdict, "ruling_note": "Two banks said so, in March."}
+    assert editor.client.post(ruling, data=corrected).status_code == 303
+    assert prediction_by_claim(demo_app).resolved_at == a_month_ago
+    card = ledger_section(demo_app, "resolved").split(CLAIM)[1].split("</article>")[0]
+    assert f'datetime="{a_month_ago.date().isoformat()}"' in card
+
+    revised = {**corrected, "outcome": "partly"}
+    assert editor.client.post(ruling, data=revised).status_code == 303
+    resolved_at = prediction_by_claim(demo_app).resolved_at
+    assert resolved_at is not None
+    assert resolved_at > a_month_ago + timedelta(days=29)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

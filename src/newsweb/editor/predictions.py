@@ -57,16 +57,21 @@ def edit_prediction(
 @blueprint.route("/predictions/<id:prediction_id>/ruling", methods=["GET", "POST"])
 def rule_on_prediction(prediction_id: int) -> Response | tuple[str, int]:
     """`/editor/predictions/<prediction_id>/ruling`: came true, partly or did not, with a note
-    and a source; saving again revises the ruling, and each save is in the history."""
+    and a source; saving again revises the ruling, and each save is in the history. The
+    ruling is dated by its outcome's last change."""
     prediction = found(queries.prediction_for_editing(prediction_id), NO_PREDICTION)
     form = RulingForm(obj=prediction)
     if not form.validate_on_submit():
         return form_page(
             "editor/ruling_form.html", form, prediction=prediction, today=utcnow().date()
         )
+    ruled = prediction.outcome
     with revisions.recorded(prediction):
         form.populate_obj(prediction)
-        prediction.resolved_at = utcnow()
+        # The ruling's date is when its outcome was decided: a corrected note or source
+        # keeps it (the history has every save).
+        if prediction.outcome != ruled:
+            prediction.resolved_at = utcnow()
     return saved(
         f"The ruling is saved: {form.outcome.data.label}.",
         url_for("editor.edit_prediction", prediction_id=prediction.id),
