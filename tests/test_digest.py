@@ -1,4 +1,5 @@
-"""The weekly digest: ISO weeks, the week's stories and verdicts, paging by week, its feed."""
+"""The weekly digest: ISO weeks, the week it opens on, the week's stories and verdict changes,
+paging by week, its feed."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from datetime import datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from newsweb.digest.queries import DIGEST_LENGTH
 from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
-from newsweb.models import Category, Story, StoryStatus, Tool, Verdict
+from newsweb.models import Category, Story, StoryStatus, Tool, Verdict, VerdictChange
 from newsweb.models.clock import utcnow
 from tests import factories
 from tests.html import elements
@@ -32,31 +33,66 @@ def story_titles(html: str) -> list[str]:
 
 
 def nav_links(html: str) -> dict[str, str]:
-    """The digest's week links by their rel (prev, next) or text ("This week")."""
+    """The digest's week links by their rel (prev, next) or text ("Latest digest")."""
     found = {}
     for tag, attrs in elements(html):
         if tag == "a" and attrs.get("rel") in ("prev", "next"):
             found[str(attrs["rel"])] = str(attrs["href"])
-    if ">This week</a>" in html:
-        found["this"] = "/digest"
+    if ">Latest digest</a>" in html:
+        found["latest"] = "/digest"
     return found
 
 
-def verdict_at(tool_slug: str, persona_slug: str, *, created: datetime, updated: datetime) -> None:
-    """Date a factory verdict: when it was given and last changed."""
-    verdict = db.session.scalars(
+def changes_listed(html: str) -> list[str]:
+    """The verdict changes a digest lists, in order: "Tool · Panelist: calls"."""
+    found = re.findall(
+        r'class="verdict-change__who"><a [^>]*>([^<]+)</a><span class="verdict-change__by"> · '
+        r'<a [^>]*>([^<]+)</a></span></h3>\s*<p class="verdict-change__calls">(.*?)</p>',
+        html,
+        re.S,
+    )
+    return [
+        f"{tool} · {persona}: {re.sub(r'<[^>]+>', '', calls).strip()}"
+        for tool, persona, calls in found
+    ]
+
+
+def _verdict(tool_slug: str, persona_slug: str) -> Verdict:
+    return db.session.scalars(
         select(Verdict)
         .join(Verdict.tool)
         .where(Tool.slug == tool_slug, Verdict.persona.has(slug=persona_slug))
     ).one()
-    verdict.created_at, verdict.updated_at = created, updated
+
+
+def first_call_at(tool_slug: str, persona_slug: str, when: datetime) -> None:
+    """Date a factory verdict's first call (recorded in verdict_changes when it was made)."""
+    verdict = _verdict(tool_slug, persona_slug)
+    db.session.execute(
+        update(VerdictChange)
+        .where(
+            VerdictChange.tool_id == verdict.tool_id,
+            VerdictChange.persona_id == verdict.persona_id,
+        )
+        .values(changed_at=when)
+    )
+
+
+def flip_at(
+    tool_slug: str, persona_slug: str, when: datetime, why: str = "Changed my mind."
+) -> None:
+    """Flip a factory verdict's call at `when`, as an editor saving the tool form would."""
+    verdict = _verdict(tool_slug, persona_slug)
+    verdict.ship = not verdict.ship
+    verdict.change_note, verdict.change_at = why, when
+    db.session.flush()
 
 
 @pytest.fixture
 def weeks_app(app: Flask) -> Flask:
-    """Stories across 2026-W01 to W03 (a draft in W02), and verdicts dated into W02 and W03.
+    """Stories across 2026-W01 to W03 (a draft in W02), and verdict changes in W02 and W03.
 
-    Every other verdict is dated 2025, before the first story.
+    Every other first call is dated 2025, before the first story.
     """
     with app.app_context():
         factories.newsroom(0)
@@ -79,18 +115,11 @@ def weeks_app(app: Flask) -> Flask:
             published_at=datetime(2026, 1, 8),
             status=StoryStatus.DRAFT,
         )
-        for verdict in db.session.scalars(select(Verdict)):
-            verdict.created_at = verdict.updated_at = datetime(2025, 6, 1)
-        # Given in W02; given long ago but changed in W02; given in W03.
-        verdict_at(
-            "mistral-ai", "the-founder", created=datetime(2026, 1, 6), updated=datetime(2026, 1, 6)
-        )
-        verdict_at(
-            "anthropic", "the-skeptic", created=datetime(2025, 6, 1), updated=datetime(2026, 1, 9)
-        )
-        verdict_at(
-            "anthropic", "the-builder", created=datetime(2026, 1, 13), updated=datetime(2026, 1, 13)
-        )
+        db.session.execute(update(VerdictChange).values(changed_at=datetime(2025, 6, 1)))
+        # Given in W02; given long ago but flipped in W02; given in W03.
+        first_call_at("mistral-ai", "the-founder", datetime(2026, 1, 6))
+        flip_at("anthropic", "the-skeptic", datetime(2026, 1, 9), "The <b>numbers</b> moved.")
+        first_call_at("anthropic", "the-builder", datetime(2026, 1, 13))
         db.session.commit()
     return app
 
@@ -134,10 +163,11 @@ def test_weeks_know_their_days_and_neighbours() -> None:
     assert week.date_range == "December 29, 2025 \N{EN DASH} January 4, 2026"
 
 
-def test_a_week_lists_its_stories_newest_first_and_its_verdicts(weeks_app: Flask) -> None:
+def test_a_week_lists_its_stories_newest_first_and_what_changed(weeks_app: Flask) -> None:
     """W02 holds the stories published Monday 00:00 to Sunday 23:59, newest first.
 
-    Its verdicts are the ones given or changed that week; drafts never show.
+    Its verdicts section lists only what changed that week (calls given or flipped, newest
+    first, with the reason), never every standing verdict; drafts never show.
     """
     response = weeks_app.test_client().get("/digest/2026-W02")
     assert response.status_code == 200
@@ -148,43 +178,67 @@ def test_a_week_lists_its_stories_newest_first_and_its_verdicts(weeks_app: Flask
     # Each card has its meta line (tool · category · date) and dek.
     assert '<time datetime="2026-01-07">January 7, 2026</time>' in html
     assert "The dek of Midweek." in html
-    verdicts = re.findall(r'<li class="verdict" data-persona="([^"]+)"', html)
-    assert verdicts == ["the-skeptic", "the-founder"]  # Anthropic, then Mistral AI
-    assert 'href="/tools/anthropic#verdict-the-skeptic">Anthropic</a>' in html
-    assert '<span class="badge badge--skip">Skip</span>' in html
-    assert '<span class="badge badge--ship">Ship</span>' in html
+    assert changes_listed(html) == [
+        "Anthropic · The Skeptic: Ship →changed to Skip",
+        "Mistral AI · The Founder: First call Skip",
+    ]
+    assert "The &lt;b&gt;numbers&lt;/b&gt; moved." in html
+    assert 'href="/tools/anthropic">Anthropic</a>' in html
+    assert 'href="/panel/the-skeptic">The Skeptic</a>' in html
+    # The standing verdicts nobody touched that week are not repeated.
+    assert html.count('class="verdict-change"') == 2
+    assert 'class="verdict"' not in html
 
 
 def test_weeks_link_to_their_neighbours(weeks_app: Flask) -> None:
     """Previous and next weeks are linked; none before the first week on record."""
     client = weeks_app.test_client()
     middle = nav_links(client.get("/digest/2026-W02").get_data(as_text=True))
-    assert middle == {"prev": "/digest/2026-W01", "next": "/digest/2026-W03", "this": "/digest"}
+    assert middle == {"prev": "/digest/2026-W01", "next": "/digest/2026-W03", "latest": "/digest"}
     # The 2025 verdicts are the oldest record: 2026-W01 still has a previous week.
     first = nav_links(client.get("/digest/2025-W22").get_data(as_text=True))
     assert "prev" not in first
     assert first["next"] == "/digest/2025-W23"
 
 
-def test_this_week_has_no_next_week(weeks_app: Flask) -> None:
-    """/digest is this week's digest: a previous week, but no next, and no "This week" link."""
+def test_the_digest_opens_on_last_week_while_this_week_has_no_story(weeks_app: Flask) -> None:
+    """With nothing published yet this week, /digest is last week's digest and says so: it
+    links this week and the week before, and its canonical URL names last week."""
     week = IsoWeek.containing(utcnow())
+    last = week.previous
     html = weeks_app.test_client().get("/digest").get_data(as_text=True)
-    assert f"week {week.number} of {week.year}" in html
+    assert f"week {last.number} of {last.year} · last week" in html
+    assert f"The week of {last.date_range}" in html
+    assert "Nothing has been published yet this week, so here is last week" in html
+    assert f'<a href="/digest/{week}">This week so far</a>' in html
+    assert "No stories yet this week." not in html
     links = nav_links(html)
-    assert links == {"prev": f"/digest/{week.previous}"}
-    assert "No stories yet this week." in html
-    same = weeks_app.test_client().get(f"/digest/{week}").get_data(as_text=True)
-    assert nav_links(same) == links
+    assert links == {"prev": f"/digest/{last.previous}", "next": f"/digest/{week}"}
     canonical = [attrs["href"] for tag, attrs in elements(html) if attrs.get("rel") == "canonical"]
-    assert canonical == [f"http://localhost/digest/{week}"]
+    assert canonical == [f"http://localhost/digest/{last}"]
+    # This week's own page is still there, empty, with no next week.
+    this = weeks_app.test_client().get(f"/digest/{week}").get_data(as_text=True)
+    assert "No stories yet this week." in this
+    assert nav_links(this) == {"prev": f"/digest/{last}"}
+
+
+def test_the_digest_opens_on_this_week_once_it_has_a_story(recent_app: Flask) -> None:
+    """A story published this week makes /digest this week's digest: no next week, no note."""
+    week = IsoWeek.containing(utcnow())
+    html = recent_app.test_client().get("/digest").get_data(as_text=True)
+    assert f"week {week.number} of {week.year} · this week, so far" in html
+    assert story_titles(html) == ["This Week"]
+    assert "here is last week\N{RIGHT SINGLE QUOTATION MARK}s digest" not in html
+    assert nav_links(html) == {"prev": f"/digest/{week.previous}"}
 
 
 def test_an_empty_newsroom_has_a_digest(client: FlaskClient) -> None:
-    """With nothing published, this week's digest says so and links nowhere."""
+    """With nothing published, /digest is last week's, says so, and links only this week."""
     html = client.get("/digest").get_data(as_text=True)
-    assert "No stories yet this week." in html
-    assert nav_links(html) == {}
+    assert "No stories that week." in html
+    assert "every call stands as it was" in html
+    week = IsoWeek.containing(utcnow())
+    assert nav_links(html) == {"next": f"/digest/{week}"}
 
 
 @pytest.mark.parametrize(
@@ -232,14 +286,15 @@ def test_the_digest_is_in_the_site_navigation(weeks_app: Flask) -> None:
 
 
 def test_digest_escapes_what_editors_typed(weeks_app: Flask) -> None:
-    """A story title and a verdict carrying markup are shown as text."""
+    """A story title and the reason for a verdict change carrying markup are shown as text."""
     with weeks_app.app_context():
         story = db.session.scalars(select(Story).where(Story.slug == "midweek")).one()
         story.title = "<script>alert(1)</script>"
-        verdict = db.session.scalars(
-            select(Verdict).where(Verdict.updated_at == datetime(2026, 1, 9))
-        ).one()
-        verdict.body = "<img src=x onerror=alert(2)>"
+        db.session.execute(
+            update(VerdictChange)
+            .where(VerdictChange.changed_at == datetime(2026, 1, 9))
+            .values(reason="<img src=x onerror=alert(2)>")
+        )
         db.session.commit()
     html = weeks_app.test_client().get("/digest/2026-W02").get_data(as_text=True)
     assert "<script>alert(1)" not in html
@@ -302,9 +357,46 @@ def test_digest_feed_has_one_entry_per_week(recent_app: Flask) -> None:
             assert entry.findtext(f"{ATOM}{name}"), name
 
 
-# The digest page: first week on record, the most discussed stories, how many there were,
-# panelists, verdicts. Its feed: each of the last twelve weeks' newest stories, verdicts.
-# The page: first week, stories, count, panelists, verdicts, predictions that came due.
+def test_the_digest_feed_follows_the_page(app: Flask) -> None:
+    """The feed's entries carry what changed in the verdicts, and, like /digest, leave this
+    week out while it has no story (its verdict changes wait for it, or show once it ends)."""
+    now = utcnow()
+    this_week = IsoWeek.containing(now)
+    with app.app_context():
+        factories.newsroom(0)  # every first call made now, this week
+        personas = factories.panel_from_database()
+        tool = db.session.scalars(select(Tool).order_by(Tool.id).limit(1)).one()
+        category = db.session.scalars(select(Category).order_by(Category.id).limit(1)).one()
+        factories.story(
+            "Last Week",
+            tool,
+            category,
+            personas,
+            published_at=this_week.starts_at - timedelta(days=2),
+        )
+        flip_at("anthropic", "the-skeptic", this_week.starts_at - timedelta(days=1))
+        db.session.commit()
+    client = app.test_client()
+    feed = ET.fromstring(client.get("/feeds/digest.atom").data)  # noqa: S314 - our own output
+    found = feed.findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}id") for entry in found] == [
+        f"tag:localhost,2026:digest/{this_week.previous}"
+    ]
+    content = found[0].findtext(f"{ATOM}content") or ""
+    assert "What changed in the verdicts" in content
+    assert "Anthropic</a>,\n    The Skeptic: Ship → Skip" in content
+    assert found[0].findtext(f"{ATOM}summary") == (
+        f"1 story and 1 verdict change, week {this_week.previous.number} of "
+        f"{this_week.previous.year}."
+    )
+    page = client.get("/digest").get_data(as_text=True)
+    assert changes_listed(page) == ["Anthropic · The Skeptic: Ship →changed to Skip"]
+
+
+# The page: first week on record and whether this week has a story (one statement), the
+# most discussed stories, how many there were, the week's verdict changes, panelists,
+# predictions that came due. Its feed: each of the last twelve weeks' newest stories, and
+# the span's verdict changes.
 DIGEST_STATEMENTS = {"/digest/2026-W02": 6, "/digest": 6, "/feeds/digest.atom": 2}
 # Stories each of them lists at most (a digest, not the week's archive).
 LISTED = {"/digest/2026-W02": 30, "/digest": 30, "/feeds/digest.atom": 10}

@@ -304,3 +304,26 @@ def test_an_anonymous_opt_in_goes_to_sign_in(mail_app: Flask) -> None:
     response = client.post("/digest/subscription", data={"csrf_token": token, "subscribed": "y"})
     assert response.status_code in (302, 303)
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_mail_has_the_pages_sections_and_what_changed(
+    mail_app: Flask, smtp_server: SinkServer
+) -> None:
+    """A week's mail lists the same verdict changes as its page (here the demo's Hugging Face
+    flip), under the same heading, and none of the verdicts that stood unchanged."""
+    week = IsoWeek(2026, 40)  # the Skeptic moved Hugging Face from skip to ship on 2 October
+    member(mail_app, "reader@example.com")
+    code, output = send(mail_app, "--week", str(week))
+    assert code == 0, output
+    (message,) = smtp_server.sink.to("reader@example.com")
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None
+    assert html is not None
+    assert "WHAT CHANGED IN THE VERDICTS (1)" in plain.get_content()
+    assert "* Hugging Face, The Skeptic: Skip → Ship" in plain.get_content()
+    assert "What changed in the verdicts (1)" in html.get_content()
+    assert "The Skeptic: <strong>Skip → Ship</strong>" in html.get_content()
+    page = mail_app.test_client().get(f"/digest/{week}").get_data(as_text=True)
+    assert page.count('class="verdict-change"') == 1
+    assert 'href="/tools/hugging-face">Hugging Face</a>' in page

@@ -67,16 +67,17 @@ def test_drafts_and_future_stories_stay_off_the_front_page(app: Flask) -> None:
 
 
 def test_load_more_walks_every_story_once_then_stops(newsroom_client: FlaskClient) -> None:
-    """Following "Load more" reaches every story exactly once; the last page has no link."""
-    seen: list[str] = []
+    """Following "Load more" without JavaScript reaches every story exactly once: each step
+    leads to the page of every story so far, and the last page has no link."""
     html = newsroom_client.get("/").get_data(as_text=True)
-    seen += titles(html)
+    pages = [titles(html)]
     while (href := load_more_href(html)) is not None:
-        response = newsroom_client.get(href)
+        response = newsroom_client.get(href, follow_redirects=True)
         assert response.status_code == 200
         html = response.get_data(as_text=True)
-        seen += titles(html)
-    assert seen == [f"Story {n:03d}" for n in range(11, -1, -1)]
+        pages.append(titles(html))
+    every = [f"Story {n:03d}" for n in range(11, -1, -1)]
+    assert pages == [every[:5], every[:10], every]
 
 
 def test_load_more_fragment_is_the_next_items_only(newsroom_client: FlaskClient) -> None:
@@ -86,10 +87,11 @@ def test_load_more_fragment_is_the_next_items_only(newsroom_client: FlaskClient)
     response = newsroom_client.get(href, headers=htmx())
     html = response.get_data(as_text=True)
     assert "<html" not in html
-    assert html.lstrip().startswith("<li>")
+    assert html.lstrip().startswith('<li id="story-')
     assert titles(html) == ["Story 006", "Story 005", "Story 004", "Story 003", "Story 002"]
     assert load_more_href(html) is not None
     assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["HX-Push-Url"].startswith("/?through=")
 
 
 def test_paging_past_the_last_story_is_empty_not_an_error(newsroom_client: FlaskClient) -> None:
@@ -140,7 +142,9 @@ def test_filtered_paging_keeps_the_filter(newsroom_client: FlaskClient) -> None:
     href = load_more_href(html)
     assert href is not None
     assert "tool=anthropic" in href
-    assert titles(newsroom_client.get(href).get_data(as_text=True)) == ["Story 001"]
+    step = newsroom_client.get(href, headers=htmx())
+    assert titles(step.get_data(as_text=True)) == ["Story 001"]
+    assert "tool=anthropic" in step.headers["HX-Push-Url"]
 
 
 def test_stories_from_a_filtered_listing_link_back_to_it(newsroom_client: FlaskClient) -> None:

@@ -185,6 +185,11 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: _query("/", category=s.category), fragment=True),
         _one(lambda s: _query("/", after=s.cursor), fragment=True),
         _one(lambda s: _query("/", after=s.deep_cursor), fragment=True),
+        # "Load more" keeping the place: a step, and the pages of everything so far (a few
+        # stories down, and bounded at MOST_SO_FAR however deep the cursor).
+        _one(lambda s: _query("/", after=s.cursor, **{"from": "top"}), fragment=True),
+        _one(lambda s: _query("/", through=s.cursor)),
+        _one(lambda s: _query("/", through=s.deep_cursor)),
         _one(lambda s: _query("/", tool=s.tool)),
         _one(lambda s: "/", member=True),
     ),
@@ -208,12 +213,18 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: "/predictions"),
         _one(lambda s: _query("/predictions", status="open", panelist=s.persona), fragment=True),
         _one(lambda s: _query("/predictions", status="resolved")),
+        _one(lambda s: _query("/predictions", status="resolved", through=s.deep_cursor)),
     ),
     "panel.show": _many(
         _one(lambda s: f"/panel/{s.persona}"),
         _one(lambda s: _query(f"/panel/{s.persona}", category=s.category), fragment=True),
         _one(lambda s: _query(f"/panel/{s.persona}", after=s.cursor), fragment=True),
         _one(lambda s: _query(f"/panel/{s.persona}", after=s.deep_cursor), fragment=True),
+        _one(
+            lambda s: _query(f"/panel/{s.persona}", after=s.cursor, **{"from": "top"}),
+            fragment=True,
+        ),
+        _one(lambda s: _query(f"/panel/{s.persona}", through=s.deep_cursor)),
     ),
     "compare.choose": _one(
         lambda s: _query("/compare", a=s.tool, **{"with": s.other_tool[:2]}), fragment=True

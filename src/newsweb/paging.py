@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -91,3 +91,117 @@ def split_page(
         return page, None
     at, row_id = position(page[-1])
     return page, (Cursor(at, row_id) if at is not None else None)
+
+
+# The most rows a "so far" page (`?through=`) renders: ten "Load more" clicks at the default
+# page size. Past it, the page ends with a plain link to the rest, so no request's work
+# grows with how far a reader scrolled.
+MOST_SO_FAR = 100
+# `?from=` on a "Load more" step whose reader's place begins at the top of the listing, and
+# `?through=` on a page that runs to the end of the listing.
+TOP = "top"
+END = "end"
+# The query arguments that say where a reader is; every other one is the listing's own.
+PLACE_ARGS = frozenset({"after", "through", "from"})
+
+
+def not_older_than(
+    cursor: Cursor, at: SQLColumnExpression[datetime | None], row_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """The WHERE clause for rows down to and including `cursor` in a descending listing."""
+    return and_(at >= cursor.at, or_(at > cursor.at, row_id >= cursor.id))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a reader is in a newest-first listing, as the URL says it.
+
+    - nothing: the first page; `?after=A`: the page after row A, on its own.
+    - `?from=top|A&after=C`: a "Load more" step: the page after C, for a reader whose
+      listing began at the top (or after A). htmx appends it and pushes the "so far" URL
+      below; without JavaScript it is answered with a redirect to that URL.
+    - `?through=D` (`?after=A&through=D`): "so far": every row from the top (after A) down
+      to and including D, or to the end with `through=end`; at most MOST_SO_FAR rows.
+    """
+
+    after: Cursor | None = None
+    through: Cursor | None = None
+    to_end: bool = False
+    step_from: Cursor | None = None
+    is_step: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Place:
+        """Read the place from a request's query string; 400 for a broken link."""
+        after = Cursor.decode(args.get("after"))
+        through_text = args.get("through")
+        if through_text:
+            if through_text == END:
+                return cls(after=after, to_end=True)
+            return cls(after=after, through=Cursor.decode(through_text))
+        from_text = args.get("from")
+        if from_text and after is not None:
+            start = None if from_text == TOP else Cursor.decode(from_text)
+            return cls(after=after, step_from=start, is_step=True)
+        return cls(after=after)
+
+    @property
+    def so_far(self) -> bool:
+        """Whether this is a "so far" page (`?through=`)."""
+        return self.through is not None or self.to_end
+
+    @property
+    def start(self) -> Cursor | None:
+        """Where the reader's stretch of the listing begins: None for the top."""
+        return self.step_from if self.is_step else self.after
+
+    def limit(self, page_size: int) -> int:
+        """How many rows to show: a page, or everything so far up to MOST_SO_FAR."""
+        return MOST_SO_FAR if self.so_far else page_size
+
+    def bounds(
+        self, at: SQLColumnExpression[datetime | None], row_id: SQLColumnExpression[int]
+    ) -> tuple[ColumnElement[bool], ...]:
+        """The WHERE terms of the rows this place shows (see `page_bounds` for the order)."""
+        bounds = page_bounds(self.after, at, row_id)
+        if self.through is not None:
+            bounds += (not_older_than(self.through, at, row_id),)
+        return bounds
+
+    def split(
+        self,
+        rows: Sequence[T],
+        page_size: int,
+        position: Callable[[T], tuple[datetime | None, int]],
+    ) -> tuple[list[T], Cursor | None]:
+        """`split_page` for this place. A page through D stops at D by its WHERE clause, so
+        it cannot see whether anything follows: the step that pushed it had seen more, so
+        it offers "Load more" again (a step that reached the end pushes `through=end`)."""
+        page, next_cursor = split_page(rows, self.limit(page_size), position)
+        if next_cursor is None and self.through is not None and page:
+            at, row_id = position(page[-1])
+            next_cursor = Cursor(at, row_id) if at is not None else None
+        return page, next_cursor
+
+    def continues_plainly(self, shown: int) -> bool:
+        """Whether "Load more" must be a plain link to the next page on its own: a "so far"
+        page that reached MOST_SO_FAR rows (its URL could not hold one more step)."""
+        return self.so_far and shown >= MOST_SO_FAR
+
+    def next_args(
+        self, next_cursor: Cursor, shown: int, filters: Mapping[str, object]
+    ) -> dict[str, object]:
+        """The query of "Load more" after `next_cursor` on a listing filtered by `filters`:
+        a step that keeps the reader's place, or the next page on its own once this "so far"
+        page holds MOST_SO_FAR rows (`shown`)."""
+        args = {**filters, "after": next_cursor.encode()}
+        if not self.continues_plainly(shown):
+            args["from"] = TOP if self.start is None else self.start.encode()
+        return args
+
+    def so_far_args(self, last: Cursor | None) -> dict[str, str]:
+        """The query of the page that shows the reader's stretch down to `last` (to the
+        end when None), for the URL a step pushes."""
+        args = {} if self.start is None else {"after": self.start.encode()}
+        args["through"] = END if last is None else last.encode()
+        return args

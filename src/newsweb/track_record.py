@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, exists, func, not_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from newsweb.extensions import db
 from newsweb.models import Outcome, Persona, Prediction, PredictionStatus, Story, Take
-from newsweb.paging import Cursor
+from newsweb.paging import Cursor, Place
 
 # How the ledger reads each status: open and due soonest first, resolved latest first.
 NEWEST_FIRST = {PredictionStatus.RESOLVED}
@@ -73,23 +73,37 @@ def ledger(
     persona: Persona | None = None,
     outcome: Outcome | None = None,
     after: Cursor | None = None,
+    place: Place | None = None,
 ) -> LedgerPage:
     """Return a page of predictions in `status` (by `persona`, ruled `outcome`), in one
-    statement, ordered by due date: soonest first, or latest first for resolved ones."""
+    statement, ordered by due date: soonest first, or latest first for resolved ones.
+
+    The page is `limit` rows after `after`, or the rows `place` names (everything a reader
+    loaded so far, see paging.Place).
+    """
+    place = place or Place(after=after)
     newest_first = status in NEWEST_FIRST
     order = (Prediction.due_on.desc(), Prediction.id.desc()) if newest_first else (
         Prediction.due_on, Prediction.id
     )  # fmt: skip
-    stmt = _visible().where(Prediction.in_status(status, today)).order_by(*order).limit(limit + 1)
+    stmt = (
+        _visible()
+        .where(Prediction.in_status(status, today))
+        .order_by(*order)
+        .limit(place.limit(limit) + 1)
+    )
     if persona is not None:
         stmt = stmt.where(Prediction.persona_id == persona.id)
     if outcome is not None:
         stmt = stmt.where(Prediction.outcome == outcome)
-    if after is not None:
-        stmt = stmt.where(_after(after, newest_first))
+    if place.after is not None:
+        stmt = stmt.where(_after(place.after, newest_first))
+    if place.through is not None:
+        stmt = stmt.where(not_(_after(place.through, newest_first)))
     rows = list(db.session.scalars(stmt))
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = Cursor(datetime.combine(page[-1].due_on, time()), page[-1].id) if more else None
+    page, next_cursor = place.split(
+        rows, limit, lambda found: (datetime.combine(found.due_on, time()), found.id)
+    )
     return LedgerPage(status, page, next_cursor)
 
 

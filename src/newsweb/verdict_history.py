@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
@@ -17,11 +19,12 @@ def verdict_changes(
     tool: Tool | None = None,
     persona: Persona | None = None,
     flips_only: bool = False,
+    between: tuple[datetime, datetime] | None = None,
     limit: int = HISTORY_LENGTH,
 ) -> list[VerdictChange]:
-    """Return the newest verdict changes on visible tools (on `tool`, by `persona`), each
-    with its tool and panelist, in one statement. `flips_only` leaves out first calls and
-    withdrawals."""
+    """Return the newest verdict changes on visible tools (on `tool`, by `persona`, made in
+    the span [start, end) `between` names), each with its tool and panelist, in one
+    statement. `flips_only` leaves out first calls and withdrawals."""
     stmt = (
         select(VerdictChange)
         .options(joinedload(VerdictChange.tool), joinedload(VerdictChange.persona))
@@ -34,6 +37,9 @@ def verdict_changes(
         stmt = stmt.where(VerdictChange.tool_id == tool.id)
     if persona is not None:
         stmt = stmt.where(VerdictChange.persona_id == persona.id)
+    if between is not None:
+        start, end = between
+        stmt = stmt.where(VerdictChange.changed_at >= start, VerdictChange.changed_at < end)
     if flips_only:
         stmt = stmt.where(
             and_(

@@ -178,7 +178,8 @@ def test_deep_link_to_long_take_opens_it(live_server: str, page: Page) -> None:
 def test_load_more_appends_stories_until_all_are_listed(
     live_server: str, demo_app: Flask, page: Page
 ) -> None:
-    """On `/`, "Load more stories" appends the next page in place until all stories are listed."""
+    """On `/`, "Load more stories" appends the next page in place until all stories are
+    listed, each time pushing the address of everything loaded so far."""
     page_size = int(demo_app.config["PAGE_SIZE"])
     total = DEMO_STORIES
     page.goto(live_server + "/")
@@ -192,7 +193,7 @@ def test_load_more_appends_stories_until_all_are_listed(
 
     expect(cards).to_have_count(2 * page_size)
     assert marker(page) == MARKER
-    assert page.url == front_url
+    expect(page).to_have_url(re.compile(r"/\?through=[0-9T:.-]+~\d+$"))
     while load_more.count():
         shown = cards.count()
         load_more.click()
@@ -201,7 +202,7 @@ def test_load_more_appends_stories_until_all_are_listed(
     expect(cards).to_have_count(total)
     expect(load_more).to_have_count(0)
     assert marker(page) == MARKER
-    assert page.url == front_url
+    assert page.url == front_url + "?through=end"
     titles = [title.strip() for title in story_links(page).all_text_contents()]
     assert len(set(titles)) == total
     dates = cards.locator("time").evaluate_all("times => times.map(t => t.dateTime)")
@@ -281,7 +282,8 @@ def test_read_more_without_javascript_opens_the_take(
 def test_load_more_without_javascript_shows_the_next_page(
     live_server: str, demo_app: Flask, page_without_js: Page
 ) -> None:
-    """Without JavaScript, "Load more stories" goes to the next page of older stories."""
+    """Without JavaScript, "Load more stories" goes to the page of every story so far,
+    scrolled to the first of the older stories it added."""
     page = page_without_js
     page_size = int(demo_app.config["PAGE_SIZE"])
     page.goto(live_server + "/")
@@ -292,13 +294,16 @@ def test_load_more_without_javascript_shows_the_next_page(
 
     page.get_by_role("link", name="Load more stories").click()
 
-    expect(page).to_have_url(re.compile(r"[?&]after="))
-    expect(cards).to_have_count(page_size)
-    next_titles = story_links(page).all_text_contents()
+    expect(page).to_have_url(re.compile(r"[?&]through=.*#story-\d+$"))
+    expect(cards).to_have_count(2 * page_size)
+    titles = story_links(page).all_text_contents()
+    assert titles[:page_size] == first_titles
+    next_titles = titles[page_size:]
     assert not set(next_titles) & set(first_titles)
+    expect(cards.nth(page_size)).to_be_in_viewport()
     next_dates = cards.locator("time").evaluate_all("times => times.map(t => t.dateTime)")
     assert next_dates == sorted(next_dates, reverse=True)
-    assert next_dates[0] <= first_dates[-1]
+    assert next_dates[page_size] <= first_dates[-1]
 
 
 def test_expand_all_without_javascript_opens_every_take(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from newsweb.digest.mailing import BATCH_SIZE, last_complete_week, send_digest
+from newsweb.digest.mailing import BATCH_SIZE, send_digest
 from newsweb.digest.views import blueprint
-from newsweb.digest.weeks import IsoWeek, this_week
+from newsweb.digest.weeks import IsoWeek, last_complete_week, this_week
 
 DEFAULT_BASE_URL = "http://localhost:8000"
 

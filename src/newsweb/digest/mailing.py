@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from newsweb import mail
 from newsweb.digest.queries import DigestPage, digest_page
 from newsweb.digest.subscriptions import unsubscribe_token
-from newsweb.digest.weeks import IsoWeek, this_week
+from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
 from newsweb.models import DigestSend, User
 from newsweb.models.clock import utcnow
@@ -51,11 +51,6 @@ class SendReport:
             f"{self.week}: {self.sent} sent, {self.skipped} skipped (already sent), "
             f"{self.failed} failed."
         )
-
-
-def last_complete_week() -> IsoWeek:
-    """The most recent week that has ended (the one before this one, in UTC)."""
-    return this_week().previous
 
 
 class Recipient(NamedTuple):

@@ -1,78 +1,77 @@
-"""What the weekly digest reads: a span of time's stories and verdicts, in fixed statements."""
+"""What the weekly digest reads: a span of time's stories and verdict changes, in fixed
+statements, and which week `/digest` opens on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import ColumnElement, func, select, union_all
+from sqlalchemy.orm import joinedload
 
-from newsweb.digest.weeks import IsoWeek
+from newsweb.digest.weeks import IsoWeek, this_week
 from newsweb.extensions import db
-from newsweb.models import Persona, Prediction, Story, Take, Tool, Verdict
+from newsweb.models import Persona, Prediction, Story, Take, VerdictChange
 from newsweb.news.queries import panelists_by_story
 from newsweb.track_record import predictions_due_between
+from newsweb.verdict_history import verdict_changes
 
 # Stories a week's digest shows (its most discussed): a digest, not the week's archive.
 DIGEST_LENGTH = 30
 # Stories each week's entry in the digest feed carries (its newest), so that no entry
 # grows with how much a week publishes.
 FEED_STORIES_PER_WEEK = 10
+# Verdict changes a week's digest lists at most (its newest): a busy week stays one page.
+CHANGES_SHOWN = 40
 
 
 @dataclass(frozen=True)
 class WeekDigest:
-    """One week's published stories, the verdicts given or changed in it, and (on its page
-    and in its mail) the predictions that came due in it."""
+    """One week's published stories, what changed in the panel's verdicts that week (calls
+    given, flipped or withdrawn, newest first) and (on its page and in its mail) the
+    predictions that came due in it."""
 
     week: IsoWeek
     stories: list[Story]
-    verdicts: list[Verdict]
+    changes: list[VerdictChange]
     predictions: list[Prediction] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         """Whether nothing happened that week."""
-        return not self.stories and not self.verdicts and not self.predictions
+        return not self.stories and not self.changes and not self.predictions
 
     @property
     def updated_at(self) -> datetime | None:
-        """When the week last changed: its newest story or verdict, or None if empty."""
+        """When the week last changed: its newest story or verdict change, or None if empty."""
         moments = [story.published_at for story in self.stories if story.published_at]
-        moments += [verdict_changed_at(verdict) for verdict in self.verdicts]
+        moments += [change.changed_at for change in self.changes]
         return max(moments, default=None)
 
     @property
     def published_at(self) -> datetime | None:
-        """When the week's first story or verdict appeared, or None if empty.
-
-        A verdict given before the week and changed in it counts from the week's start.
-        """
+        """When the week's first story or verdict change appeared, or None if empty."""
         moments = [story.published_at for story in self.stories if story.published_at]
-        moments += [verdict.created_at for verdict in self.verdicts]
+        moments += [change.changed_at for change in self.changes]
         return max(min(moments), self.week.starts_at) if moments else None
 
 
 @dataclass(frozen=True)
 class DigestPage:
     """What the digest page shows: the week (its most discussed stories), how many stories
-    it had in all, who took each story shown, and the first week on record."""
+    it had in all, who took each story shown, the first week on record, and whether the
+    week had more verdict changes than the page lists."""
 
     digest: WeekDigest
     panelists: dict[int, list[Persona]]
     first_week: IsoWeek | None
     story_count: int = 0
+    more_changes: bool = False
 
     @property
     def more_stories(self) -> int:
         """How many of the week's stories the digest leaves out."""
         return self.story_count - len(self.digest.stories)
-
-
-def verdict_changed_at(verdict: Verdict) -> datetime:
-    """When a verdict was given or last changed."""
-    return max(verdict.created_at, verdict.updated_at or verdict.created_at)
 
 
 def _in_span(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -132,68 +131,70 @@ def _most_discussed(start: datetime, end: datetime, limit: int) -> list[Story]:
     )
 
 
-def _verdicts_between(start: datetime, end: datetime) -> list[Verdict]:
-    """Verdicts given or changed in [start, end), each with its tool and persona.
-
-    Ordered by tool name, then panel order, so a tool's verdicts sit together.
-    """
-    return list(
-        db.session.scalars(
-            select(Verdict)
-            .join(Verdict.tool)
-            .join(Verdict.persona)
-            .options(contains_eager(Verdict.tool), contains_eager(Verdict.persona))
-            .where(
-                Tool.visible(),
-                or_(
-                    and_(Verdict.created_at >= start, Verdict.created_at < end),
-                    and_(Verdict.updated_at >= start, Verdict.updated_at < end),
-                ),
-            )
-            .order_by(Tool.name, Tool.id, *Persona.panel_order())
-        )
-    )
+def _changes_between(start: datetime, end: datetime, limit: int) -> list[VerdictChange]:
+    """The newest `limit` verdict changes made in [start, end) on visible tools, each with
+    its tool and panelist: one statement reading the stretch of ix_verdict_changes_changed."""
+    return verdict_changes(between=(start, end), limit=limit)
 
 
-def first_week_on_record() -> IsoWeek | None:
-    """The week of the oldest visible story or verdict (one statement), or None if neither."""
+def opening_week(current: IsoWeek, current_has_stories: bool) -> IsoWeek:
+    """The week `/digest` opens on: this one once it has a story, else the last complete
+    one, so that a Monday morning opens on news rather than on an empty week."""
+    return current if current_has_stories else current.previous
+
+
+def _record_so_far(current: IsoWeek) -> tuple[IsoWeek | None, bool]:
+    """The week of the oldest visible story or verdict change (None if neither), and whether
+    `current` has a visible story yet: one statement, three index lookups."""
     oldest_story = select(func.min(Story.published_at)).where(Story.visible()).scalar_subquery()
-    oldest_verdict = select(func.min(Verdict.created_at)).scalar_subquery()
-    row = db.session.execute(select(oldest_story, oldest_verdict)).one()
-    moments = [moment for moment in row if moment is not None]
-    return IsoWeek.containing(min(moments)) if moments else None
+    oldest_change = select(func.min(VerdictChange.changed_at)).scalar_subquery()
+    current_has_stories = (
+        select(Story.id).where(*_in_span(current.starts_at, current.ends_at)).exists()
+    )
+    oldest, oldest_call, has_stories = db.session.execute(
+        select(oldest_story, oldest_change, current_has_stories)
+    ).one()
+    moments = [moment for moment in (oldest, oldest_call) if moment is not None]
+    return (IsoWeek.containing(min(moments)) if moments else None), bool(has_stories)
 
 
-def digest_page(week: IsoWeek, limit: int = DIGEST_LENGTH) -> DigestPage:
+def digest_page(week: IsoWeek | None = None, limit: int = DIGEST_LENGTH) -> DigestPage:
     """Everything the digest page for `week` shows, in six statements whatever the data.
 
-    The first week on record, the week's `limit` most discussed stories (tool and category
-    joined) and how many it had, who took each story shown, the week's verdicts, and the
-    predictions that came due in it.
+    With no `week`, the week the digest opens on (see `opening_week`). The first week on
+    record, the week's `limit` most discussed stories (tool and category joined) and how
+    many it had, who took each story shown, the week's verdict changes (at most
+    CHANGES_SHOWN), and the predictions that came due in it.
     """
-    first_week = first_week_on_record()
+    current = this_week()
+    first_week, current_has_stories = _record_so_far(current)
+    if week is None:
+        week = opening_week(current, current_has_stories)
     stories = _most_discussed(week.starts_at, week.ends_at, limit)
     count = db.session.scalar(
         select(func.count(Story.id)).where(*_in_span(week.starts_at, week.ends_at))
     )
-    verdicts = _verdicts_between(week.starts_at, week.ends_at)
+    changes = _changes_between(week.starts_at, week.ends_at, CHANGES_SHOWN + 1)
     panelists = panelists_by_story([story.id for story in stories])
     due = predictions_due_between(week.first_day, week.last_day)
-    digest = WeekDigest(week, stories, verdicts, due)
-    return DigestPage(digest, panelists, first_week, count or 0)
+    digest = WeekDigest(week, stories, changes[:CHANGES_SHOWN], due)
+    return DigestPage(
+        digest, panelists, first_week, count or 0, more_changes=len(changes) > CHANGES_SHOWN
+    )
 
 
 def recent_digests(last: IsoWeek, weeks: int) -> list[WeekDigest]:
     """The `weeks` weeks up to and including `last` that had anything, newest first.
 
     Two statements, however many weeks: each week's newest FEED_STORIES_PER_WEEK stories and
-    every verdict in the span, then shared out week by week.
+    the span's newest verdict changes (CHANGES_SHOWN a week), then shared out week by week.
+    This week counts only once it has a story, as on the page (see `opening_week`).
     """
     first = last
     for _ in range(weeks - 1):
         first = first.previous
     stories = _newest_each_week(first, weeks, FEED_STORIES_PER_WEEK)
-    verdicts = _verdicts_between(first.starts_at, last.ends_at)
+    changes = _changes_between(first.starts_at, last.ends_at, CHANGES_SHOWN * weeks)
     by_week: dict[IsoWeek, WeekDigest] = {}
     week = last
     for _ in range(weeks):
@@ -202,10 +203,13 @@ def recent_digests(last: IsoWeek, weeks: int) -> list[WeekDigest]:
     for story in stories:
         if story.published_at is not None:
             by_week[IsoWeek.containing(story.published_at)].stories.append(story)
-    for verdict in verdicts:
-        # As on the weekly page: in the week it was given and in the week it last changed.
-        moments = {verdict.created_at, verdict_changed_at(verdict)}
-        for week in {IsoWeek.containing(moment) for moment in moments}:
-            if week in by_week:
-                by_week[week].verdicts.append(verdict)
-    return [digest for digest in by_week.values() if not digest.is_empty]
+    for change in changes:
+        week = IsoWeek.containing(change.changed_at)
+        if week in by_week and len(by_week[week].changes) < CHANGES_SHOWN:
+            by_week[week].changes.append(change)
+    current = this_week()
+    return [
+        digest
+        for digest in by_week.values()
+        if not digest.is_empty and (digest.week != current or digest.stories)
+    ]

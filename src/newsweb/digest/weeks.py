@@ -91,3 +91,8 @@ class IsoWeek:
 def this_week() -> IsoWeek:
     """The ISO week it is now, in UTC."""
     return IsoWeek.containing(utcnow())
+
+
+def last_complete_week() -> IsoWeek:
+    """The most recent week that has ended (the one before this one, in UTC)."""
+    return this_week().previous

@@ -97,12 +97,12 @@ def verdict_change_entry(change: VerdictChange) -> Entry:
 
 
 def digest_entry(digest: digest_queries.WeekDigest) -> Entry:
-    """A week's digest as an Atom entry: its stories and verdicts as a short HTML page."""
+    """A week's digest as an Atom entry: its stories and verdict changes as a short HTML page."""
     week = digest.week
-    stories, verdicts = len(digest.stories), len(digest.verdicts)
+    stories, changes = len(digest.stories), len(digest.changes)
     summary = (
         f"{stories} stor{'y' if stories == 1 else 'ies'} and "
-        f"{verdicts} verdict{'' if verdicts == 1 else 's'}, week {week.number} of {week.year}."
+        f"{changes} verdict change{'' if changes == 1 else 's'}, week {week.number} of {week.year}."
     )
     return Entry(
         id=tag_id("digest", str(week)),
@@ -262,7 +262,8 @@ def persona_verdicts(slug: str) -> Response:
 
 @blueprint.get("/feeds/digest.atom")
 def digest() -> Response:
-    """`/feeds/digest.atom`: one entry per week (this week's too), for the last twelve weeks.
+    """`/feeds/digest.atom`: one entry per week (this week's once it has a story, as on
+    `/digest`), for the last twelve weeks.
 
     One feed to subscribe to, not one per week: a week's entry keeps its id and is
     updated while the week is still going.
@@ -272,7 +273,9 @@ def digest() -> Response:
         Feed(
             id=tag_id("feed", "digest"),
             title=f"{SITE_NAME}: the weekly digest",
-            subtitle=f"The stories and the panel{APOSTROPHE}s verdicts, one entry a week.",
+            subtitle=(
+                f"The stories and how the panel{APOSTROPHE}s verdicts changed, one entry a week."
+            ),
             self_url=request.base_url,
             page_url=url_for("digest.index", _external=True),
             entries=[digest_entry(week_digest) for week_digest in digests],

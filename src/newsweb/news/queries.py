@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, Take, Tool
-from newsweb.paging import Cursor, page_bounds, split_page
+from newsweb.paging import Cursor, Place
 
 
 @dataclass(frozen=True)
@@ -32,27 +32,30 @@ def latest_stories(
     *,
     limit: int,
     after: Cursor | None = None,
+    place: Place | None = None,
     category: Category | None = None,
     tool: Tool | None = None,
 ) -> StoryPage:
-    """Return visible stories newest first, after `after`, with who on the panel took each.
+    """Return visible stories newest first, after `after` or at `place` (a page of `limit`,
+    or everything so far), with who on the panel took each.
 
     Two statements whatever the page size: the stories (with tool and category joined)
     and the personas who wrote takes on them.
     """
+    place = place or Place(after=after)
     stmt = (
         select(Story)
         .options(joinedload(Story.tool), joinedload(Story.category))
-        .where(*page_bounds(after, Story.published_at, Story.id), Story.visible())
+        .where(*place.bounds(Story.published_at, Story.id), Story.visible())
         .order_by(Story.published_at.desc(), Story.id.desc())
-        .limit(limit + 1)
+        .limit(place.limit(limit) + 1)
     )
     if category is not None:
         stmt = stmt.where(Story.category_id == category.id)
     if tool is not None:
         stmt = stmt.where(Story.tool_id == tool.id)
     rows = db.session.scalars(stmt).unique().all()
-    stories, next_cursor = split_page(rows, limit, lambda s: (s.published_at, s.id))
+    stories, next_cursor = place.split(rows, limit, lambda s: (s.published_at, s.id))
     return StoryPage(stories, panelists_by_story([s.id for s in stories]), next_cursor)
 
 

@@ -15,8 +15,9 @@ from newsweb.editor.queries import story_for_editing
 from newsweb.models import Story
 from newsweb.models.clock import utcnow
 from newsweb.news import queries
-from newsweb.paging import Cursor
+from newsweb.paging import Place
 from newsweb.web.caching import personal, uncached
+from newsweb.web.listings import step_answer
 from newsweb.web.navigation import local_path
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
@@ -28,34 +29,39 @@ EXPAND_ALL = "all"
 
 @blueprint.get("/")
 @shared_cache
-def index() -> str:
+def index() -> Response | str:
     """`/`: the newest stories, filtered by `category` and `tool`, paged by `after`.
 
-    A "Load more" request from htmx gets the `story_page` block: the next stories and
-    the next "Load more" control; a filter change gets the `listing` block.
+    "Load more" is a step (`?from=...&after=...`, see paging.Place): htmx gets the
+    `story_page` block (the next stories and the next "Load more" control) and pushes
+    `?through=...`, the page of every story the reader has so far; without JavaScript the
+    step redirects there. A filter change gets the `listing` block.
     """
     categories = lookups.all_categories()
     category = lookups.requested_category(categories)
     tool = lookups.requested_tool()
-    after = Cursor.decode(request.args.get("after"))
+    place = Place.from_args(request.args)
     page = queries.latest_stories(
-        limit=current_app.config["PAGE_SIZE"], after=after, category=category, tool=tool
+        limit=current_app.config["PAGE_SIZE"], place=place, category=category, tool=tool
     )
     filters: dict[str, Any] = {
         "category": category.slug if category else None,
         "tool": tool.slug if tool else None,
     }
-    block = "story_page" if after else "listing"
-    return render(
-        "news/index.html",
-        block=block,
-        page=page,
-        categories=categories,
-        category=category,
-        tool=tool,
-        filters=filters,
-        listing_url=url_for("news.index", **filters),
-    )
+    context: dict[str, Any] = {
+        "page": page,
+        "place": place,
+        "categories": categories,
+        "category": category,
+        "tool": tool,
+        "filters": filters,
+        "listing_url": url_for("news.index", **filters),
+    }
+    if place.is_step:
+        first_new = f"story-{page.stories[0].id}" if page.stories else None
+        step = lambda: render("news/index.html", block="story_page", **context)  # noqa: E731
+        return step_answer(place, page.next_cursor, first_new, step)
+    return render("news/index.html", block="story_page" if place.after else "listing", **context)
 
 
 def _story_or_404(slug: str) -> Story:

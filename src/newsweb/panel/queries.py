@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 from newsweb.extensions import db
 from newsweb.models import Category, Persona, Story, StoryStatus, Take, Tool, Verdict
 from newsweb.models.clock import utcnow
-from newsweb.paging import Cursor, page_bounds, split_page
+from newsweb.paging import Cursor, Place
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,18 @@ class TakePage:
 
 
 def takes_by(
-    persona: Persona, *, limit: int, after: Cursor | None = None, category: Category | None = None
+    persona: Persona,
+    *,
+    limit: int,
+    place: Place | None = None,
+    category: Category | None = None,
 ) -> TakePage:
-    """Return `persona`'s takes on visible stories (in `category`), newest story first.
+    """Return `persona`'s takes on visible stories (in `category`), newest story first, at
+    `place` (a page of `limit`, or everything so far).
 
     One statement: each take comes with its story and the story's tool and category.
     """
+    place = place or Place()
     stmt = (
         select(Take)
         .join(Take.story)
@@ -86,17 +92,17 @@ def takes_by(
             contains_eager(Take.story).contains_eager(Story.category),
         )
         .where(
-            *page_bounds(after, Story.published_at, Story.id),
+            *place.bounds(Story.published_at, Story.id),
             Take.persona_id == persona.id,
             Story.visible(),
         )
         .order_by(Story.published_at.desc(), Story.id.desc())
-        .limit(limit + 1)
+        .limit(place.limit(limit) + 1)
     )
     if category is not None:
         stmt = stmt.where(Story.category_id == category.id)
     rows = db.session.scalars(stmt).all()
-    takes, next_cursor = split_page(rows, limit, lambda t: (t.story.published_at, t.story.id))
+    takes, next_cursor = place.split(rows, limit, lambda t: (t.story.published_at, t.story.id))
     return TakePage(takes, next_cursor)
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, request
+from werkzeug.wrappers import Response
 
 from newsweb import lookups, track_record
 from newsweb.models import Outcome, PredictionStatus
 from newsweb.models.clock import utcnow
-from newsweb.paging import Cursor
+from newsweb.paging import Place
+from newsweb.web.listings import step_answer
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render
 
@@ -34,12 +38,13 @@ def _choice(name: str, allowed: object, missing: str) -> str | None:
 
 @blueprint.get("")
 @shared_cache
-def index() -> str:
+def index() -> Response | str:
     """`/predictions`: open predictions by due date, those due and awaiting a ruling, and the
     resolved ones with their rulings, filtered by `status`, `panelist` and `ruling`.
 
     One status is paged by `after`; htmx gets the `ledger` block for a filter change and the
-    `ledger_page` block for "More predictions".
+    `ledger_page` block for "More predictions", a step that keeps the reader's place as on
+    the front page (see paging.Place).
     """
     personas = lookups.personas_in_order()
     status = _choice("status", STATUSES, "There is no “{value}” list of predictions.") or "all"
@@ -47,7 +52,7 @@ def index() -> str:
     ruling = _choice("ruling", {o.value for o in Outcome}, "There is no ruling “{value}”.")
     persona = next((p for p in personas if p.slug == slug), None)
     outcome = Outcome(ruling) if ruling else None
-    after = Cursor.decode(request.args.get("after"))
+    place = Place.from_args(request.args)
     today = utcnow().date()
     if status == "all":
         wanted = [s for s in PredictionStatus if outcome is None or s is PredictionStatus.RESOLVED]
@@ -65,18 +70,25 @@ def index() -> str:
                 limit=current_app.config["PAGE_SIZE"],
                 persona=persona,
                 outcome=outcome,
-                after=after,
+                place=place,
             )
         ]
+    context: dict[str, Any] = {
+        "personas": personas,
+        "statuses": STATUSES,
+        "status": status,
+        "persona": persona,
+        "outcome": outcome,
+        "outcomes": list(Outcome),
+        "pages": pages,
+        "today": today,
+        "place": place,
+    }
+    if place.is_step and status != "all":
+        page = pages[0]
+        first_new = f"prediction-{page.predictions[0].id}" if page.predictions else None
+        step = lambda: render("predictions/index.html", block="ledger_page", **context)  # noqa: E731
+        return step_answer(place, page.next_cursor, first_new, step)
     return render(
-        "predictions/index.html",
-        block="ledger_page" if after else "ledger",
-        personas=personas,
-        statuses=STATUSES,
-        status=status,
-        persona=persona,
-        outcome=outcome,
-        outcomes=list(Outcome),
-        pages=pages,
-        today=today,
+        "predictions/index.html", block="ledger_page" if place.after else "ledger", **context
     )
