@@ -170,8 +170,8 @@ def test_remove_and_undo_without_javascript(
 
 
 def test_bookmark_a_front_page_card_in_place(live_server: str, demo_app: Flask, page: Page) -> None:
-    """A member saves a story from its card: pressed and focused without a reload, and the
-    story page and /bookmarks agree."""
+    """A member saves a story from its card: pressed and focused without a reload; the story
+    page and its sidebar agree, and a card there updates the sidebar in place."""
     create_user(demo_app, EMAIL, name=NAME)
     sign_in(page, live_server, name=NAME)
     page.goto(live_server + "/")
@@ -191,7 +191,18 @@ def test_bookmark_a_front_page_card_in_place(live_server: str, demo_app: Flask, 
     expect(story_button(page, title, saved=True)).to_have_attribute("aria-pressed", "true")
     page.locator(".story-card__title a").first.click()
     expect(story_button(page, title, saved=True)).to_have_attribute("aria-pressed", "true")
-    expect(bookmarks_sidebar(page).get_by_role("link", name=title, exact=True)).to_be_visible()
+    sidebar = bookmarks_sidebar(page)
+    expect(sidebar.get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(sidebar).to_contain_text("All bookmarks (1)")
+
+    # A card on the story page ("More about ...") updates the sidebar beside it.
+    card = page.locator(".more-stories .story-card").first
+    other = (card.locator(".story-card__title").text_content() or "").strip()
+    card.get_by_role("button", name=f"Bookmark {other}", exact=True).click()
+
+    expect(story_button(page, other, saved=True)).to_be_focused()
+    expect(sidebar.get_by_role("link", name=other, exact=True)).to_be_visible()
+    expect(sidebar).to_contain_text("All bookmarks (2)")
 
 
 def test_bookmark_a_front_page_card_without_javascript(

@@ -10,7 +10,7 @@ member's state for all parts of a kind is found at once (one query for every boo
 button), and each part is rendered by the same function as in a full render.
 
 A part whose state the view did not look up (`personal_part(kind, LATER, ...)`, as every
-bookmark button does) is first rendered as for an anonymous reader; once the page or
+bookmark button does) is first rendered with no state (nothing saved); once the page or
 fragment is rendered, `resolve` renders its parts again for the member, exactly as for a
 stored copy. So a full render and an assembled page find a member's state the same way,
 with one query per kind however many parts a page has, and no view needs to know which
@@ -87,7 +87,7 @@ def personal_part(kind: str, state: Any = None, /, **args: str) -> Markup:
     """Template global: the part for the current reader, marked so it can be redone for another.
 
     `kind` and `state` are positional only, so that any name can be one of the `args`.
-    A `state` of LATER renders the part as for an anonymous reader, for `resolve` to redo.
+    A `state` of LATER renders the part with no state (None), for `resolve` to redo.
     """
     if state is LATER:
         g.personal_later = True
@@ -121,7 +121,7 @@ def personalize(page: str) -> str | None:
 def resolve(html: str) -> str:
     """`html`, just rendered, with its parts made the member's if any waited for their state.
 
-    Anonymous readers already have theirs: a part waiting for its state renders as theirs.
+    Anonymous readers already have theirs: for them a part's state changes nothing.
     """
     if not g.pop("personal_later", False) or not current_user.is_authenticated:
         return html
