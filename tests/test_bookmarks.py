@@ -103,19 +103,22 @@ def test_sidebar_lists_saved_tools_newest_first(signed_in: Auth) -> None:
     save(signed_in, "/bookmarks/tools/anthropic")
     save(signed_in, "/bookmarks/tools/nvidia")
     html = signed_in.client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
-    assert re.findall(r'<li><a href="/tools/([a-z-]+)">', html) == ["nvidia", "anthropic"]
+    assert re.findall(r'<li class="sidebar-saved"><a href="/tools/([a-z-]+)">', html) == [
+        "nvidia",
+        "anthropic",
+    ]
     assert "All bookmarks (2)" in html
 
 
 def test_bookmarks_page_lists_tools_and_stories(signed_in: Auth) -> None:
-    """/bookmarks lists saved tools and stories with buttons to remove each in place."""
+    """/bookmarks lists saved tools and stories with a button to remove each in place."""
     save(signed_in, "/bookmarks/tools/cursor")
     save(signed_in, f"/bookmarks/stories/{STORY}")
     html = signed_in.client.get("/bookmarks").get_data(as_text=True)
     assert "1 tool · 1 story" in html
     assert 'href="/tools/cursor"' in html
     assert f'href="/news/{STORY}?back=/bookmarks"' in html
-    assert 'aria-pressed="true"' in button(html, "Bookmarked: Cursor")
+    assert 'aria-label="Remove Cursor from your bookmarks">Remove</button>' in html
     fragment = signed_in.client.get("/bookmarks", headers=htmx()).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="saved"')
 

@@ -55,6 +55,7 @@ PLACES = {
 # pages first look for a stored anonymous copy to assemble the member's page from (web/
 # personal.py), which costs the version read; with none stored, they render.
 MEMBER_PAGES = {
+    "/": 6,  # version, user, the front page's three, saved items (every card's button)
     "/news/story-001": 6,  # version, user, the story page's four, saved items
     "/tools": 5,  # version, user, categories, tools with tallies, saved items
     "/tools/mistral-ai": 8,  # version, user, the tool page's five, saved items
@@ -62,7 +63,7 @@ MEMBER_PAGES = {
     "/bookmarks/sidebar": 2,  # user, bookmarks
 }
 # Assembled from the stored anonymous copy: the version, the user, the saved items.
-ASSEMBLED_PAGES = ("/news/story-001", "/tools", "/tools/mistral-ai", "/panel/the-skeptic")
+ASSEMBLED_PAGES = ("/", "/news/story-001", "/tools", "/tools/mistral-ai", "/panel/the-skeptic")
 
 
 def headers_for(path: str) -> dict[str, str]:

@@ -181,7 +181,7 @@ def test_bookmarks_sidebar_loads_after_the_page(story_client: FlaskClient) -> No
     sidebar = story_client.get("/bookmarks/sidebar", headers=htmx()).get_data(as_text=True)
     assert "<html" not in sidebar
     assert "No bookmarks yet" in sidebar
-    assert "Tools you bookmark are listed here" in sidebar
+    assert "Tools and stories you bookmark are listed here" in sidebar
 
 
 @pytest.mark.parametrize(

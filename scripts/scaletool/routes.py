@@ -192,6 +192,8 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: _query("/", through=s.deep_cursor)),
         _one(lambda s: _query("/", tool=s.tool)),
         _one(lambda s: "/", member=True),
+        # A member's "Load more": every card's bookmark button, found in one query.
+        _one(lambda s: _query("/", after=s.cursor), member=True, fragment=True),
     ),
     "news.show": _many(
         _one(lambda s: f"/news/{s.story}"),
@@ -207,7 +209,10 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: "/tools"),
         _one(lambda s: _query("/tools", category=s.category, sort="ship"), fragment=True),
     ),
-    "tools.show": _one(lambda s: f"/tools/{s.tool}"),
+    "tools.show": _many(
+        _one(lambda s: f"/tools/{s.tool}"),
+        _one(lambda s: f"/tools/{s.tool}", member=True),
+    ),
     "panel.index": _one(lambda s: "/panel"),
     "predictions.index": _many(
         _one(lambda s: "/predictions"),

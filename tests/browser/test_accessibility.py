@@ -152,6 +152,15 @@ def test_every_page_signed_in_has_no_axe_violations(
     expect(saved.first).to_be_visible()
     for path in pages:
         audit.visit(live_server, path)
+    # A story card saved from the front page, then /bookmarks with a row just removed.
+    audit.page.goto(live_server + "/")
+    audit.page.locator(".story-card .bookmark-button").first.click()
+    expect(audit.page.locator('.story-card [aria-pressed="true"]').first).to_be_visible()
+    audit("/ with a story card saved")
+    audit.page.goto(live_server + "/bookmarks")
+    audit.page.get_by_role("button", name="Remove Mistral AI from your bookmarks").click()
+    expect(audit.page.locator(".saved-item--removed")).to_contain_text("Removed Mistral AI.")
+    audit("/bookmarks with a row removed")
     for path, form in SIGNED_IN_FORMS:
         submit_with_errors(audit, live_server, path, form)
     audit.assert_clean()

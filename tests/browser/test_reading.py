@@ -255,7 +255,7 @@ def test_bookmarks_sidebar_loads_after_the_page(live_server: str, page: Page) ->
     assert "Loading bookmarks..." in response.text()
     sidebar = page.get_by_role("region", name="Bookmarks")
     expect(sidebar).to_contain_text("No bookmarks yet")
-    expect(sidebar).to_contain_text("Tools you bookmark are listed here")
+    expect(sidebar).to_contain_text("Tools and stories you bookmark are listed here")
     expect(sidebar).not_to_contain_text("Loading bookmarks...")
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Insert, bindparam, delete, exists, select
+from sqlalchemy import Insert, and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager
 
 from newsweb.extensions import db
 from newsweb.models import Bookmark, Story, Tool, User, VerdictChange
@@ -43,32 +44,33 @@ def _insert_ignoring_duplicates(values: dict[str, object], conflict_column: str)
     )
 
 
-def add_bookmark(user: User, kind: Kind, item: Tool | Story) -> None:
-    """Save `item` for `user`; saving something already saved changes nothing.
+def add_bookmark(
+    user: User, kind: Kind, item: Tool | Story, *, saved_at: datetime | None = None
+) -> None:
+    """Save `item` for `user` (as saved at `saved_at`, when an undo puts it back); saving
+    something already saved changes nothing.
 
     The unique constraint decides, so fifty simultaneous saves still leave one row.
     """
     column = _column_for(kind)
-    db.session.execute(_insert_ignoring_duplicates({"user_id": user.id, column: item.id}, column))
+    values: dict[str, object] = {"user_id": user.id, column: item.id}
+    if saved_at is not None:
+        values["created_at"] = saved_at
+    db.session.execute(_insert_ignoring_duplicates(values, column))
     db.session.commit()
 
 
-def remove_bookmark(user: User, kind: Kind, item: Tool | Story) -> None:
-    """Forget `item` for `user`; removing what is not saved succeeds and changes nothing."""
+def remove_bookmark(user: User, kind: Kind, item: Tool | Story) -> datetime | None:
+    """Forget `item` for `user`, returning when it had been saved; removing what is not
+    saved succeeds, changes nothing and returns None."""
     column = getattr(Bookmark, _column_for(kind))
-    db.session.execute(delete(Bookmark).where(Bookmark.user_id == user.id, column == item.id))
+    removed = db.session.execute(
+        delete(Bookmark)
+        .where(Bookmark.user_id == user.id, column == item.id)
+        .returning(Bookmark.created_at)
+    ).scalar()
     db.session.commit()
-
-
-def saved_keys(
-    user: User, *, tools: list[Tool] | None = None, stories: list[Story] | None = None
-) -> set[ItemKey]:
-    """Which of `tools` and `stories` `user` has saved, in one statement."""
-    return saved_among(
-        user,
-        tool_ids=[tool.id for tool in tools or []],
-        story_ids=[story.id for story in stories or []],
-    )
+    return removed
 
 
 # Built once: every member's page asks it (with bound values), and building a statement
@@ -98,17 +100,30 @@ def saved_among(user: User, *, tool_ids: list[int], story_ids: list[int]) -> set
 
 @dataclass(frozen=True)
 class Saved:
-    """A member's bookmarks, newest first, split by kind, and which saved tools have had a
-    verdict change since they were saved (bookmark ids)."""
+    """A member's bookmarks of what readers may see now, newest first, split by kind; how many
+    of each there are in all; and which saved tools have had a verdict change since they
+    were saved (bookmark ids).
+
+    Every page that shows bookmarks (the sidebar, /bookmarks) reads this one value, so their
+    lists and counts cannot disagree.
+    """
 
     tools: list[Bookmark]
     stories: list[Bookmark]
     changed_since_saved: frozenset[int] = frozenset()
+    tool_count: int = 0
+    story_count: int = 0
 
     @property
     def count(self) -> int:
         """How many items are saved in all."""
-        return len(self.tools) + len(self.stories)
+        return self.tool_count + self.story_count
+
+    def find(self, kind: Kind, item_id: int) -> Bookmark | None:
+        """The listed bookmark of the tool or story with this id, if any."""
+        if kind == "tools":
+            return next((saved for saved in self.tools if saved.tool_id == item_id), None)
+        return next((saved for saved in self.stories if saved.story_id == item_id), None)
 
 
 # The most bookmarks a page lists; far beyond what a reader keeps, and a fixed bound.
@@ -116,31 +131,46 @@ SAVED_LIMIT = 200
 
 
 def saved_by(user: User) -> Saved:
-    """Return `user`'s bookmarks with their tools and stories, newest first, and whether each
-    saved tool's verdicts changed since, in one statement."""
+    """Return `user`'s bookmarks of visible tools and stories, with those tools and stories,
+    newest first; how many of each kind there are; and whether each saved tool's verdicts
+    changed since it was saved: one statement.
+
+    A bookmark of a story since unpublished, or of a tool since hidden, stays in the table
+    (it returns with its item) but is neither listed nor counted: no page could show it.
+    """
+    # Aliased, so that the tool's visibility test (a subquery on stories) looks at all
+    # stories, not at the one this row saved.
+    story = aliased(Story)
     # One short look along ix_verdict_changes_tool per saved tool.
     changed = exists().where(
         VerdictChange.tool_id == Bookmark.tool_id,
         VerdictChange.changed_at > Bookmark.created_at,
     )
+    is_story = Bookmark.story_id.is_not(None)
+    # Counted before the limit: the totals of each kind, however many are listed.
+    kind_total = func.count().over(partition_by=is_story)
     rows = db.session.execute(
-        select(Bookmark, changed)
-        .outerjoin(Bookmark.story)
+        select(Bookmark, changed, kind_total)
+        .outerjoin(Bookmark.tool)
+        .outerjoin(story, Bookmark.story)
         .options(
-            joinedload(Bookmark.tool).joinedload(Tool.category),
-            contains_eager(Bookmark.story).joinedload(Story.tool),
-            contains_eager(Bookmark.story).joinedload(Story.category),
+            contains_eager(Bookmark.tool).joinedload(Tool.category),
+            contains_eager(Bookmark.story.of_type(story)).joinedload(story.tool),
+            contains_eager(Bookmark.story.of_type(story)).joinedload(story.category),
         )
         .where(Bookmark.user_id == user.id)
-        .where((Bookmark.story_id.is_(None)) | Story.visible())
+        .where(or_(and_(~is_story, Tool.visible()), and_(is_story, story.visible())))
         .order_by(Bookmark.created_at.desc(), Bookmark.id.desc())
         .limit(SAVED_LIMIT)
     ).unique()
     tools: list[Bookmark] = []
     stories: list[Bookmark] = []
     changed_ids: set[int] = set()
-    for bookmark, verdicts_changed in rows:
-        (tools if bookmark.tool is not None else stories).append(bookmark)
-        if verdicts_changed and bookmark.tool is not None:
+    totals = {"tools": 0, "stories": 0}
+    for bookmark, verdicts_changed, total in rows:
+        kind = "tools" if bookmark.tool is not None else "stories"
+        (tools if kind == "tools" else stories).append(bookmark)
+        totals[kind] = total
+        if verdicts_changed and kind == "tools":
             changed_ids.add(bookmark.id)
-    return Saved(tools, stories, frozenset(changed_ids))
+    return Saved(tools, stories, frozenset(changed_ids), totals["tools"], totals["stories"])

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsweb.access import login_required, signed_in_user
-from newsweb.bookmarks import parts, queries
+from newsweb.bookmarks import parts, queries, undo
 from newsweb.bookmarks.forms import AlertsForm
 from newsweb.bookmarks.queries import Kind
 from newsweb.models import Story, Tool
+from newsweb.models.clock import utcnow
 from newsweb.web.caching import personal
 from newsweb.web.navigation import local_path, return_path
-from newsweb.web.rendering import render, wants_fragment
+from newsweb.web.rendering import render, render_blocks, wants_fragment
 
 blueprint = Blueprint("bookmarks", __name__, url_prefix="/bookmarks")
 blueprint.record_once(parts.register)
@@ -27,13 +28,16 @@ CHANGED_EVENT = "bookmarks-changed"
 def index() -> str:
     """`/bookmarks`: the member's saved tools and stories, newest first.
 
-    Anonymous readers are invited to sign in. htmx gets the `saved` block, which is how
-    the list refreshes itself after a change.
+    Anonymous readers are invited to sign in. htmx gets the `saved` block. After a
+    removal without JavaScript, the page opens with a notice offering to undo it.
     """
-    bookmarks = queries.saved_by(current_user) if current_user.is_authenticated else None
-    alerts_form = AlertsForm(obj=current_user) if current_user.is_authenticated else None
+    signed_in = current_user.is_authenticated
     return render(
-        "bookmarks/index.html", block="saved", bookmarks=bookmarks, alerts_form=alerts_form
+        "bookmarks/index.html",
+        block="saved",
+        bookmarks=queries.saved_by(current_user) if signed_in else None,
+        alerts_form=AlertsForm(obj=current_user) if signed_in else None,
+        removed=undo.take_notice() if signed_in else None,
     )
 
 
@@ -89,3 +93,59 @@ def delete(kind: Kind, slug: str) -> Response:
     item = _item_or_404(kind, slug)
     queries.remove_bookmark(signed_in_user(), kind, item)
     return _respond(kind, item, is_saved=False)
+
+
+def _row(kind: Kind, item: Tool | Story, removed: undo.Removed | None) -> Response:
+    """The row of /bookmarks for `item`, saved or just removed, with the page's counts
+    out of band; listeners hear that the bookmarks changed."""
+    bookmarks = queries.saved_by(signed_in_user())
+    html = render_blocks(
+        "bookmarks/index.html",
+        ["saved_row", "saved_counts"],
+        kind=kind,
+        item=item,
+        title=undo.title_of(item),
+        bookmark=bookmarks.find(kind, item.id),
+        bookmarks=bookmarks,
+        removed=removed,
+        out_of_band=True,
+    )
+    return Response(html, headers={"HX-Trigger": CHANGED_EVENT})
+
+
+@blueprint.post("/<any(tools, stories):kind>/<slug>/remove")
+@login_required
+def remove(kind: Kind, slug: str) -> Response:
+    """`POST /bookmarks/<kind>/<slug>/remove`: "Remove" on /bookmarks (removing twice is fine).
+
+    htmx gets the row in its place as "Removed <title>. Undo"; a plain form goes back to
+    /bookmarks, which offers the same Undo in a notice.
+    """
+    item = _item_or_404(kind, slug)
+    user = signed_in_user()
+    saved_at = queries.remove_bookmark(user, kind, item) or utcnow()
+    removed = undo.Removed(
+        kind, item.slug, undo.title_of(item), undo.undo_token(user, kind, item, saved_at)
+    )
+    if wants_fragment():
+        return _row(kind, item, removed)
+    undo.leave_notice(removed)
+    return redirect(url_for("bookmarks.index"), code=303)
+
+
+@blueprint.post("/<any(tools, stories):kind>/<slug>/restore")
+@login_required
+def restore(kind: Kind, slug: str) -> Response:
+    """`POST /bookmarks/<kind>/<slug>/restore`: "Undo" a removal (restoring twice is fine).
+
+    The item is saved again as of when it first was, so it returns to its place; htmx
+    gets its row back, a plain form goes back to /bookmarks.
+    """
+    item = _item_or_404(kind, slug)
+    user = signed_in_user()
+    saved_at = undo.saved_at(request.form.get("undo"), user, kind, item)
+    queries.add_bookmark(user, kind, item, saved_at=saved_at)
+    if wants_fragment():
+        return _row(kind, item, removed=None)
+    flash(f"{undo.title_of(item)} is back in your bookmarks.", "success")
+    return redirect(url_for("bookmarks.index"), code=303)

@@ -73,7 +73,6 @@ def page(story: Story, takes: list[Take], preview: Preview) -> Response:
         expanded=set(),
         expand_all=True,
         more_stories=[],
-        saved_items=set(),
         back_url="",
         preview=preview,
     )

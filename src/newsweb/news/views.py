@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsweb import lookups
-from newsweb.bookmarks.queries import saved_keys
 from newsweb.editor import previews, sharing
 from newsweb.editor.queries import story_for_editing
 from newsweb.models import Story
@@ -85,7 +83,6 @@ def show(slug: str) -> str:
     return render(
         "news/show.html",
         story=story,
-        saved_items=saved_keys(current_user, tools=[story.tool], stories=[story]),
         takes=queries.takes_on(story),
         expanded=expand,
         expand_all=EXPAND_ALL in expand,

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
-from flask_login import current_user
 
 from newsweb import lookups
-from newsweb.bookmarks.queries import saved_keys
 from newsweb.news.queries import latest_stories
 from newsweb.tools import queries
 from newsweb.verdict_history import verdict_changes
@@ -35,7 +33,6 @@ def index() -> str:
         "tools/index.html",
         block="directory",
         entries=entries,
-        saved_items=saved_keys(current_user, tools=[entry.tool for entry in entries]),
         categories=categories,
         category=category,
         sort=sort,
@@ -54,7 +51,6 @@ def show(slug: str) -> str:
     return render(
         "tools/show.html",
         tool=tool,
-        saved_items=saved_keys(current_user, tools=[tool]),
         scorecard=queries.scorecard(tool),
         timeline=verdict_changes(tool=tool),
         stories=latest_stories(limit=STORIES_ON_TOOL_PAGE, tool=tool),

@@ -9,6 +9,13 @@ rendered again for them (`personalize`), instead of a render of the whole page: 
 member's state for all parts of a kind is found at once (one query for every bookmark
 button), and each part is rendered by the same function as in a full render.
 
+A part whose state the view did not look up (`personal_part(kind, LATER, ...)`, as every
+bookmark button does) is first rendered with no state (nothing saved); once the page or
+fragment is rendered, `resolve` renders its parts again for the member, exactly as for a
+stored copy. So a full render and an assembled page find a member's state the same way,
+with one query per kind however many parts a page has, and no view needs to know which
+parts its templates hold.
+
 Features register the kinds they own (`register`); this module knows none of them.
 """
 
@@ -24,6 +31,7 @@ from urllib.parse import parse_qsl, quote
 
 from flask import Flask, current_app, g
 from flask.sansio.app import App
+from flask_login import current_user
 from markupsafe import Markup
 
 EXTENSION = "newsweb_personal_parts"
@@ -31,6 +39,16 @@ EXTENSION = "newsweb_personal_parts"
 PART = re.compile(r"<!--personal (\w+) ([^\s>]*)-->(.*?)<!--/personal-->", re.DOTALL)
 
 Args = Mapping[str, str]
+
+
+class Later:
+    """The state of a part that `resolve` finds once the page is rendered."""
+
+    def __repr__(self) -> str:
+        return "LATER"
+
+
+LATER = Later()
 
 
 @dataclass(frozen=True)
@@ -69,7 +87,11 @@ def personal_part(kind: str, state: Any = None, /, **args: str) -> Markup:
     """Template global: the part for the current reader, marked so it can be redone for another.
 
     `kind` and `state` are positional only, so that any name can be one of the `args`.
+    A `state` of LATER renders the part with no state (None), for `resolve` to redo.
     """
+    if state is LATER:
+        g.personal_later = True
+        state = None
     return _marked(kind, args, _kinds()[kind].render(args, state))
 
 
@@ -96,6 +118,16 @@ def personalize(page: str) -> str | None:
     return PART.sub(lambda _: next(parts), page)
 
 
+def resolve(html: str) -> str:
+    """`html`, just rendered, with its parts made the member's if any waited for their state.
+
+    Anonymous readers already have theirs: for them a part's state changes nothing.
+    """
+    if not g.pop("personal_later", False) or not current_user.is_authenticated:
+        return html
+    return personalize(html) or html
+
+
 def macro(template: str, name: str) -> Callable[..., Markup]:
     """The macro `name` of `template`, seeing the current request's template context.
 
@@ -114,5 +146,6 @@ def macro(template: str, name: str) -> Callable[..., Markup]:
 
 
 def init_app(app: Flask) -> None:
-    """Give templates `personal_part`."""
+    """Give templates `personal_part`, and LATER for parts whose state it finds itself."""
     app.add_template_global(personal_part, "personal_part")
+    app.jinja_env.globals["LATER"] = LATER

@@ -6,6 +6,9 @@ from typing import Any
 
 from flask import render_template, request
 from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_blocks as render_fragments
+
+from newsweb.web import personal
 
 # The request headers that choose between a page and one of its fragments: every cache
 # must key on all of them (`Vary`, and the page cache's keys).
@@ -29,8 +32,15 @@ def render(template: str, block: str | None = None, **context: Any) -> str:
     """Render `template`, or only its `block` when htmx asked for a fragment.
 
     The fragment is the same block the full page renders, so the two cannot drift.
-    Every response varies on CHOOSING_HEADERS (web/headers.py).
+    Every response varies on CHOOSING_HEADERS (web/headers.py). Personal parts left for
+    later are made the reader's here (web/personal.py), in a page and a fragment alike.
     """
     if block is not None and wants_fragment():
-        return render_block(template, block, **context)
-    return render_template(template, **context)
+        return personal.resolve(render_block(template, block, **context))
+    return personal.resolve(render_template(template, **context))
+
+
+def render_blocks(template: str, blocks: list[str], **context: Any) -> str:
+    """Render several blocks of `template` one after the other, for one htmx swap: the
+    target's block and others out of band (`hx-swap-oob`), each the page's own markup."""
+    return personal.resolve(render_fragments(template, blocks, **context))
