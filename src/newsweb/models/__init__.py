@@ -1,8 +1,10 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import (
+    Call,
     Category,
     Persona,
+    Split,
     Story,
     StoryAutosave,
     StoryStatus,
@@ -19,6 +21,7 @@ from newsweb.models.users import Bookmark, Role, User
 
 __all__ = [
     "Bookmark",
+    "Call",
     "Category",
     "DigestSend",
     "ItemKind",
@@ -30,6 +33,7 @@ __all__ = [
     "PredictionStatus",
     "Revision",
     "Role",
+    "Split",
     "Story",
     "StoryAutosave",
     "StoryStatus",
