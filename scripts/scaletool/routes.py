@@ -186,6 +186,10 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: _query("/", after=s.cursor), fragment=True),
         _one(lambda s: _query("/", after=s.deep_cursor), fragment=True),
         _one(lambda s: _query("/", tool=s.tool)),
+        _one(lambda s: _query("/", sort="divided")),
+        _one(lambda s: _query("/", sort="divided", category=s.category), fragment=True),
+        # A "Most divided" cursor (paging.DividedCursor) at dissent 1, two years down.
+        _one(lambda s: _query("/", sort="divided", after=f"1~{s.deep_cursor}"), fragment=True),
         _one(lambda s: "/", member=True),
     ),
     "news.show": _many(

@@ -15,6 +15,7 @@ T = TypeVar("T")
 
 # Ids are 32-bit integers in the schema; anything larger cannot name a row.
 _LARGEST_ID = 2**31 - 1
+BROKEN = "That “Load more” link is broken. Start again from the top."
 
 
 class RowIdConverter(IntegerConverter):
@@ -45,10 +46,35 @@ class Cursor:
             at = datetime.fromisoformat(at_text)
             row_id = int(id_text)
         except ValueError:
-            raise BadRequest("That “Load more” link is broken. Start again from the top.") from None
+            raise BadRequest(BROKEN) from None
         if at.tzinfo is not None or not 0 < row_id <= _LARGEST_ID:
-            raise BadRequest("That “Load more” link is broken. Start again from the top.")
+            raise BadRequest(BROKEN)
         return cls(at, row_id)
+
+
+@dataclass(frozen=True)
+class DividedCursor:
+    """A position in the "Most divided" listing: the last row's dissent, timestamp and id."""
+
+    dissent: int
+    at: datetime
+    id: int
+
+    def encode(self) -> str:
+        """Return the cursor as it appears in a URL (`?after=<dissent>~<at>~<id>`)."""
+        return f"{self.dissent}~{Cursor(self.at, self.id).encode()}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> DividedCursor | None:
+        """Parse a cursor from a URL, or raise 400 with a message a reader understands."""
+        if not raw:
+            return None
+        dissent_text, _, rest = raw.partition("~")
+        position = Cursor.decode(rest or "~")
+        plain = dissent_text.isascii() and dissent_text.isdigit()
+        if not plain or int(dissent_text) > _LARGEST_ID or position is None:
+            raise BadRequest(BROKEN)
+        return cls(int(dissent_text), position.at, position.id)
 
 
 def older_than(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from newsweb.digest.weeks import IsoWeek
 from newsweb.extensions import db
 from newsweb.models import Persona, Prediction, Story, Take, Tool, Verdict
-from newsweb.news.queries import panelists_by_story
+from newsweb.news.queries import PanelCall, panelists_by_story
 from newsweb.track_record import predictions_due_between
 
 # Stories a week's digest shows (its most discussed): a digest, not the week's archive.
@@ -60,7 +60,7 @@ class DigestPage:
     it had in all, who took each story shown, and the first week on record."""
 
     digest: WeekDigest
-    panelists: dict[int, list[Persona]]
+    panelists: dict[int, list[PanelCall]]
     first_week: IsoWeek | None
     story_count: int = 0
 

@@ -4,28 +4,54 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Category, Persona, Story, Take, Tool
-from newsweb.paging import Cursor, page_bounds, split_page
+from newsweb.models import Call, Category, Persona, Story, Take, Tool, Verdict
+from newsweb.models.content import ShipTally
+from newsweb.paging import Cursor, DividedCursor, page_bounds, split_page
+
+# The front page's orders: `?sort=` value and the control's label.
+SORTS = {"newest": "Newest", "divided": "Most divided"}
 
 
 @dataclass(frozen=True)
-class StoryPage:
-    """One page of a newest-first story listing."""
+class PanelCall:
+    """One panelist's call on a story, as a card shows it (the take's text not loaded)."""
+
+    persona: Persona
+    call: Call
+
+
+AnyCursor = TypeVar("AnyCursor", Cursor, DividedCursor)
+
+
+@dataclass(frozen=True)
+class StoryPage(Generic[AnyCursor]):
+    """One page of a story listing, and where the next one starts (a cursor of its order)."""
 
     stories: list[Story]
-    panelists: dict[int, list[Persona]]
-    next_cursor: Cursor | None
+    panelists: dict[int, list[PanelCall]]
+    next_cursor: AnyCursor | None
 
     @property
     def panel(self) -> list[Persona]:
         """Every panelist with a take on a story of this page, once each, in panel order."""
-        personas = {persona.id: persona for found in self.panelists.values() for persona in found}
+        personas = {
+            seat.persona.id: seat.persona for found in self.panelists.values() for seat in found
+        }
         return sorted(personas.values(), key=lambda persona: persona.seat)
+
+
+@dataclass(frozen=True)
+class ToolTally(ShipTally):
+    """The panel's verdicts on one tool, counted."""
+
+    shipped: int
+    verdict_count: int
 
 
 def latest_stories(
@@ -34,7 +60,7 @@ def latest_stories(
     after: Cursor | None = None,
     category: Category | None = None,
     tool: Tool | None = None,
-) -> StoryPage:
+) -> StoryPage[Cursor]:
     """Return visible stories newest first, after `after`, with who on the panel took each.
 
     Two statements whatever the page size: the stories (with tool and category joined)
@@ -47,30 +73,89 @@ def latest_stories(
         .order_by(Story.published_at.desc(), Story.id.desc())
         .limit(limit + 1)
     )
-    if category is not None:
-        stmt = stmt.where(Story.category_id == category.id)
-    if tool is not None:
-        stmt = stmt.where(Story.tool_id == tool.id)
+    stmt = _filtered(stmt, category, tool)
     rows = db.session.scalars(stmt).unique().all()
     stories, next_cursor = split_page(rows, limit, lambda s: (s.published_at, s.id))
     return StoryPage(stories, panelists_by_story([s.id for s in stories]), next_cursor)
 
 
-def panelists_by_story(story_ids: list[int]) -> dict[int, list[Persona]]:
-    """Map each story id to the personas with a take on it, in panel order.
+def most_divided_stories(
+    *,
+    limit: int,
+    after: DividedCursor | None = None,
+    category: Category | None = None,
+    tool: Tool | None = None,
+) -> StoryPage[DividedCursor]:
+    """Return visible stories the panel is most divided on first, newest first among equals.
+
+    "Divided" is `Story.dissent`: how many panelists' calls differ from the most common
+    call. Keyset paged on (dissent, published_at, id), read from the ix_stories_*divided
+    indexes; two statements, like `latest_stories`.
+    """
+    stmt = (
+        select(Story)
+        .options(joinedload(Story.tool), joinedload(Story.category))
+        .where(*_divided_bounds(after), Story.visible())
+        .order_by(Story.dissent.desc(), Story.published_at.desc(), Story.id.desc())
+        .limit(limit + 1)
+    )
+    stmt = _filtered(stmt, category, tool)
+    rows = db.session.scalars(stmt).unique().all()
+    stories, last = split_page(rows, limit, lambda s: (s.published_at, s.id))
+    next_cursor = None
+    if last is not None:
+        next_cursor = DividedCursor(stories[-1].dissent, last.at, last.id)
+    return StoryPage(stories, panelists_by_story([s.id for s in stories]), next_cursor)
+
+
+def _divided_bounds(cursor: DividedCursor | None) -> tuple[ColumnElement[bool], ...]:
+    """WHERE terms for the stories after `cursor` in the "Most divided" order.
+
+    `dissent <= cursor.dissent` first lets the database start its index walk there.
+    """
+    if cursor is None:
+        return ()
+    older = page_bounds(Cursor(cursor.at, cursor.id), Story.published_at, Story.id)
+    return (
+        Story.dissent <= cursor.dissent,
+        or_(Story.dissent < cursor.dissent, and_(*older)),
+    )
+
+
+def _filtered(stmt: Select[Story], category: Category | None, tool: Tool | None) -> Select[Story]:
+    """`stmt` narrowed to a category and a tool, when given."""
+    if category is not None:
+        stmt = stmt.where(Story.category_id == category.id)
+    if tool is not None:
+        stmt = stmt.where(Story.tool_id == tool.id)
+    return stmt
+
+
+def panelists_by_story(story_ids: list[int]) -> dict[int, list[PanelCall]]:
+    """Map each story id to the personas with a take on it and their calls, in panel order.
 
     One statement, even for no stories, so that a page's count never depends on its data.
     """
-    found: dict[int, list[Persona]] = defaultdict(list)
+    found: dict[int, list[PanelCall]] = defaultdict(list)
     rows = db.session.execute(
-        select(Take.story_id, Persona)
+        select(Take.story_id, Take.call, Persona)
         .join(Take.persona)
         .where(Take.story_id.in_(story_ids))
         .order_by(*Persona.panel_order())
     )
-    for story_id, persona in rows:
-        found[story_id].append(persona)
+    for story_id, call, persona in rows:
+        found[story_id].append(PanelCall(persona, call))
     return found
+
+
+def tool_tally(tool_id: int) -> ToolTally:
+    """The panel's verdicts on one tool, counted: one statement."""
+    verdict_count, shipped = db.session.execute(
+        select(
+            func.count(Verdict.id), func.coalesce(func.sum(cast(Verdict.ship, Integer)), 0)
+        ).where(Verdict.tool_id == tool_id)
+    ).one()
+    return ToolTally(int(shipped), int(verdict_count))
 
 
 def visible_story(slug: str) -> Story | None:

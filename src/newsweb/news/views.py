@@ -14,14 +14,15 @@ from newsweb.editor import previews, sharing
 from newsweb.editor.queries import story_for_editing
 from newsweb.models import Story
 from newsweb.models.clock import utcnow
-from newsweb.news import queries
-from newsweb.paging import Cursor
+from newsweb.news import division, queries
+from newsweb.paging import Cursor, DividedCursor
 from newsweb.web.caching import personal, uncached
 from newsweb.web.navigation import local_path
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("news", __name__)
+blueprint.record_once(lambda _state: division.track())
 
 EXPAND_ALL = "all"
 
@@ -31,19 +32,30 @@ EXPAND_ALL = "all"
 def index() -> str:
     """`/`: the newest stories, filtered by `category` and `tool`, paged by `after`.
 
-    A "Load more" request from htmx gets the `story_page` block: the next stories and
-    the next "Load more" control; a filter change gets the `listing` block.
+    `?sort=divided` puts the stories the panel is most divided on first. A "Load more"
+    request from htmx gets the `story_page` block: the next stories and the next "Load
+    more" control; a filter or sort change gets the `listing` block.
     """
     categories = lookups.all_categories()
     category = lookups.requested_category(categories)
     tool = lookups.requested_tool()
-    after = Cursor.decode(request.args.get("after"))
-    page = queries.latest_stories(
-        limit=current_app.config["PAGE_SIZE"], after=after, category=category, tool=tool
-    )
+    sort = request.args.get("sort", "newest")
+    if sort not in queries.SORTS:
+        sort = "newest"
+    limit, after = current_app.config["PAGE_SIZE"], request.args.get("after")
+    page: queries.StoryPage[Cursor] | queries.StoryPage[DividedCursor]
+    if sort == "divided":
+        page = queries.most_divided_stories(
+            limit=limit, after=DividedCursor.decode(after), category=category, tool=tool
+        )
+    else:
+        page = queries.latest_stories(
+            limit=limit, after=Cursor.decode(after), category=category, tool=tool
+        )
     filters: dict[str, Any] = {
         "category": category.slug if category else None,
         "tool": tool.slug if tool else None,
+        "sort": sort if sort != "newest" else None,
     }
     block = "story_page" if after else "listing"
     return render(
@@ -54,6 +66,8 @@ def index() -> str:
         category=category,
         tool=tool,
         filters=filters,
+        sort=sort,
+        sorts=queries.SORTS,
         listing_url=url_for("news.index", **filters),
     )
 
@@ -81,6 +95,7 @@ def show(slug: str) -> str:
         story=story,
         saved_items=saved_keys(current_user, tools=[story.tool], stories=[story]),
         takes=queries.takes_on(story),
+        tally=queries.tool_tally(story.tool_id),
         expanded=expand,
         expand_all=EXPAND_ALL in expand,
         more_stories=queries.more_about_tool(story),
