@@ -111,10 +111,13 @@ def most_divided_stories(
 def _divided_bounds(cursor: DividedCursor | None) -> tuple[ColumnElement[bool], ...]:
     """WHERE terms for the stories after `cursor` in the "Most divided" order.
 
-    `dissent <= cursor.dissent` first lets the database start its index walk there.
+    A bound on dissent comes first, even on the first page (where it excludes nothing):
+    it is what makes SQLite walk ix_stories_*divided in order, where without it the
+    visibility bound led it to the newest-first index and a sort of every visible story.
+    `dissent <= cursor.dissent` starts the walk at the cursor.
     """
     if cursor is None:
-        return ()
+        return (Story.dissent >= 0,)
     older = page_bounds(Cursor(cursor.at, cursor.id), Story.published_at, Story.id)
     return (
         Story.dissent <= cursor.dissent,
