@@ -242,7 +242,8 @@ class Split:
         """How divided the panel is: the calls that differ from the most common one.
 
         0 when everyone agrees (or nobody took the story); 1 for 3 ship · 1 skip; 2 for
-        2 ship · 1 wait · 1 skip and for 2 ship · 2 skip. Ties go to whichever story is newer.
+        2 ship · 1 wait · 1 skip and for 2 ship · 2 skip. The front page's "Most divided"
+        puts the highest first, the newer story first among equals.
         """
         return self.total - max(self.ship, self.wait, self.skip)
 
