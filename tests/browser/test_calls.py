@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from newsweb.extensions import db
 from newsweb.models import Story
-from tests.browser.test_reading import DEMO_STORIES, marker, set_marker, story_links, text_of
+from tests.browser.test_reading import (
+    DEMO_STORIES,
+    MARKER,
+    marker,
+    set_marker,
+    story_links,
+    text_of,
+)
 
 
 def divided_titles(app: Flask) -> list[str]:
@@ -51,14 +58,14 @@ def test_most_divided_with_javascript_swaps_the_list_and_pushes_the_url(
     expect(page).to_have_url(re.compile(r"/\?sort=divided$"))
     expect(story_links(page).first).to_have_text(expected[0])
     expect(page.get_by_text("Most divided first:")).to_be_visible()
-    assert marker(page) == 42, "the sort reloaded the whole page"
+    assert marker(page) == MARKER, "the sort reloaded the whole page"
     load_more = page.get_by_role("link", name="Load more stories")
     while load_more.count():
         shown = story_links(page).count()
         load_more.click()
         expect(story_links(page)).not_to_have_count(shown)
     assert listed_titles(page) == expected
-    assert marker(page) == 42
+    assert marker(page) == MARKER
     expect(most_divided(page)).to_have_attribute("aria-current", "true")
 
 
@@ -105,3 +112,17 @@ def test_a_panelist_on_a_card_leads_to_their_take_without_javascript(
     card.get_by_role("link", name=re.compile(r"^The Builder ?: ")).click()
     expect(page).to_have_url(re.compile(r"/news/[a-z0-9-]+#take-the-builder$"))
     expect(page.locator("#take-the-builder")).to_be_in_viewport()
+
+
+def test_the_story_pages_split_links_each_take(page: Page, live_server: str) -> None:
+    """Above the takes, the split's links jump to each take on the same page, no reload."""
+    page.goto(live_server + "/")
+    story_links(page).first.click()
+    set_marker(page)
+    panel = page.get_by_role("region", name="Panel Takes")
+    split = panel.get_by_role("list", name="Each panelist\u2019s call")
+    expect(split.get_by_role("link")).to_have_count(4)
+    split.get_by_role("link", name=re.compile(r"^The Futurist ?: ")).click()
+    expect(page).to_have_url(re.compile(r"#take-the-futurist$"))
+    expect(page.locator("#take-the-futurist")).to_be_in_viewport()
+    assert marker(page) == MARKER
