@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, cast, func, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from newsweb.extensions import db
@@ -114,14 +114,16 @@ def _divided_bounds(cursor: DividedCursor | None) -> tuple[ColumnElement[bool], 
     A bound on dissent comes first, even on the first page (where it excludes nothing):
     it is what makes SQLite walk ix_stories_*divided in order, where without it the
     visibility bound led it to the newest-first index and a sort of every visible story.
-    `dissent <= cursor.dissent` starts the walk at the cursor.
+    After a cursor, the rest is one row-value comparison, which both databases take as
+    an index bound: spelled as an OR of ranges, PostgreSQL walked every story at the
+    cursor's dissent newer than the cursor (35 ms two years down at 100,000 stories).
     """
     if cursor is None:
         return (Story.dissent >= 0,)
-    older = page_bounds(Cursor(cursor.at, cursor.id), Story.published_at, Story.id)
+    columns = tuple_(Story.dissent, Story.published_at, Story.id)
     return (
         Story.dissent <= cursor.dissent,
-        or_(Story.dissent < cursor.dissent, and_(*older)),
+        columns < tuple_(literal(cursor.dissent), literal(cursor.at), literal(cursor.id)),
     )
 
 
