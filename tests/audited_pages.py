@@ -19,6 +19,8 @@ READER_STATES: list[str] = [
     "/",
     "/?category=funding",
     "/?tool=mistral-ai&category=funding",
+    "/?sort=divided",
+    "/?sort=divided&category=model",
     STORY_PATH,
     STORY_PATH + "?expand=the-skeptic",
     STORY_PATH + "?expand=all",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from newsweb.extensions import db
 from newsweb.models import (
     Bookmark,
+    Call,
     Category,
     Outcome,
     Persona,
@@ -30,6 +32,8 @@ PANEL = [
 ]
 LONG_TAKE = " ".join(["This take runs long enough to need a teaser and a Read more control."] * 9)
 START = datetime(2026, 1, 1, 8, 0)
+# The calls a story's takes get unless a test says otherwise: 2 ship · 1 wait · 1 skip.
+DEFAULT_CALLS = ("ship", "wait", "skip", "ship")
 
 
 def panel() -> list[Persona]:
@@ -89,10 +93,12 @@ def story(
     status: StoryStatus = StoryStatus.PUBLISHED,
     body: str = "The **body** of the story.",
     published_at: datetime | None = None,
+    calls: Sequence[str] = DEFAULT_CALLS,
 ) -> Story:
     """Add a story `day` days after the start date, with a take from every persona.
 
-    The second persona's take is long enough to show a teaser.
+    The second persona's take is long enough to show a teaser. The takes' calls are
+    `calls` in panel order, repeated as needed (by default 2 ship · 1 wait · 1 skip).
     """
     made = Story(
         slug=title.lower().replace(" ", "-"),
@@ -106,7 +112,11 @@ def story(
         category=in_category,
     )
     made.takes = [
-        Take(persona=persona, body=LONG_TAKE if index == 1 else f"{persona.name} says a little.")
+        Take(
+            persona=persona,
+            body=LONG_TAKE if index == 1 else f"{persona.name} says a little.",
+            call=Call(calls[index % len(calls)]),
+        )
         for index, persona in enumerate(personas)
     ]
     db.session.add(made)

@@ -76,6 +76,7 @@ def test_stories_newest_first_with_their_fields(newsroom_client: FlaskClient) ->
         "tool": {"slug": "mistral-ai", "name": "Mistral AI"},
         "category": {"slug": "model", "name": "Model"},
         "panel": ["the-founder", "the-skeptic", "the-futurist", "the-builder"],
+        "split": {"ship": 2, "wait": 1, "skip": 1},
     }
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
 from newsweb.extensions import Base, db
-from newsweb.models import Bookmark, Story, StoryStatus, Take, User
+from newsweb.models import Bookmark, Split, Story, StoryStatus, Take, User
 from newsweb.models.clock import utcnow
 from tests.conftest import CHEAP_PASSWORD_HASH
 
@@ -100,6 +100,13 @@ def test_generator_writes_what_it_says(
             select(Take.persona_id, func.count()).group_by(Take.persona_id)
         ).all()
         assert kept == {(persona, int(n)) for persona, n in counted_takes}
+        calls: dict[int, list[str]] = {}
+        for story_id, call in connection.execute(select(Take.story_id, Take.call)):
+            calls.setdefault(story_id, []).append(call)
+        stored = connection.execute(select(Story.id, Story.dissent)).all()
+        dissent = {story: n for story, n in stored}  # noqa: C416 - rows, not pairs, to mypy
+        assert dissent == {story: Split.of(made).dissent for story, made in calls.items()}
+        assert len(set(dissent.values())) > 1
         generated = set(connection.scalars(select(Story.slug).order_by(Story.id).offset(18)))
         if engine.dialect.name == "sqlite":
             searched = count(Story) + count(Take) + count("tools") + count("predictions")
@@ -213,3 +220,19 @@ def test_explain_gives_each_statement_of_a_page_its_plan(demo_app: Flask) -> Non
         assert any("actual time=" in line for line in lines)
     else:
         assert any("ix_stories_sitemap_published" in line for line in lines)
+
+
+def test_most_divided_walks_its_index(demo_app: Flask) -> None:
+    """The "Most divided" page reads its stories along ix_stories_divided, filtered or not
+    (SQLite's plan names the index; PostgreSQL's planner is free to choose at this size)."""
+    for path, index in (
+        ("/?sort=divided", "ix_stories_divided"),
+        ("/?sort=divided&tool=mistral-ai", "ix_stories_tool_divided"),
+    ):
+        found = [lines for statement, lines in plans(demo_app, path) if "dissent" in statement]
+        assert len(found) == 1
+        with demo_app.app_context():
+            postgres = db.engine.dialect.name == "postgresql"
+        if not postgres:
+            assert any(index in line for line in found[0]), found[0]
+            assert not any("TEMP B-TREE" in line for line in found[0]), found[0]

@@ -54,10 +54,16 @@ def test_demo_content_meets_the_brief() -> None:
     assert len({s["published"].month for s in stories}) >= 4
     for story in stories:
         assert set(story["takes"]) == {p["slug"] for p in content["personas"]}
+        assert set(story["calls"]) == set(story["takes"])
+        assert set(story["calls"].values()) <= {"ship", "wait", "skip"}
         assert story["source_url"].startswith("https://")
     assert any(len(take) > 600 for s in stories for take in s["takes"].values())
     for tool in content["tools"]:
         assert len(tool["verdicts"]) == 4
+    # The panel does not agree on everything: some stories split three ways.
+    calls = [set(story["calls"].values()) for story in stories]
+    assert any(len(made) == 3 for made in calls)
+    assert all(len(made) >= 2 for made in calls)
 
 
 def test_demo_load_is_idempotent(runner: FlaskCliRunner, app: Flask) -> None:

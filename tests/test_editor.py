@@ -75,6 +75,11 @@ def take_body(seat: int) -> str:
     return f"takes-{seat}-body"
 
 
+def take_call(seat: int) -> str:
+    """The story form's field for the call of the persona in `seat` (0 sits first)."""
+    return f"takes-{seat}-call"
+
+
 def story_form(app: Flask, **fields: str) -> dict[str, str]:
     """A complete, valid new-story form, with a take from each persona, overridden by `fields`."""
     data = {
@@ -91,6 +96,7 @@ def story_form(app: Flask, **fields: str) -> dict[str, str]:
     for seat, persona in enumerate(personas(app)):
         data[f"takes-{seat}-persona_id"] = str(persona.id)
         data[take_body(seat)] = f"{persona.name} thinks about Paris."
+        data[take_call(seat)] = ("ship", "wait", "skip", "ship")[seat % 4]
     data.update(fields)
     return data
 
@@ -568,8 +574,10 @@ class SubmittedValues(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Take an input's value, a selected option, or open a select or textarea."""
         attr = {name: value or "" for name, value in attrs}
+        unchecked = attr.get("type") in ("radio", "checkbox") and "checked" not in attr
         if tag == "input" and attr.get("type") not in ("submit", "search") and "name" in attr:
-            self.values.append((attr["name"], attr.get("value", "")))
+            if not unchecked:
+                self.values.append((attr["name"], attr.get("value", "")))
         elif tag == "select":
             self.select = attr.get("name")
         elif tag == "option" and self.select and "selected" in attr:

@@ -219,8 +219,8 @@ def test_persona_feed_carries_its_takes_linked_to_the_take(make_app: Callable[..
     assert text(author, "name") == "The Skeptic"
     assert text(first, "title") == "The Skeptic on “Story 003”"
     assert text(first, "summary") == "The dek of Story 003."
-    # The long take, whole, as escaped paragraphs.
-    assert text(first, "content") == f"<p>{factories.LONG_TAKE}</p>"
+    # The skeptic's call, then the long take, whole, as escaped paragraphs.
+    assert text(first, "content") == f"<p>Call: Wait</p><p>{factories.LONG_TAKE}</p>"
     assert text(first, "id").startswith("tag:localhost,2026:take/")
 
 
@@ -245,6 +245,7 @@ def test_markup_in_stories_and_takes_is_escaped_in_feeds(hostile_app: Flask) -> 
     assert unsafe_markup(content) == []
     take = entries(atom(client.get("/feeds/panel/the-founder.atom")))[0]
     assert text(take, "content") == (
+        "<p>Call: Ship</p>"
         "<p>Take &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;</p>"
     )
 
@@ -491,9 +492,9 @@ def test_social_meta_is_escaped(hostile_app: Flask) -> None:
 
 # Statements per feed: constant however many stories there are.
 FEED_STATEMENTS = {
-    "/feeds/stories.atom": 1,  # stories (tool and category joined)
-    "/feeds/tools/mistral-ai.atom": 2,  # tool, its stories
-    "/feeds/categories/funding.atom": 2,  # category, its stories
+    "/feeds/stories.atom": 2,  # stories (tool and category joined), the panel's calls
+    "/feeds/tools/mistral-ai.atom": 3,  # tool, its stories, the panel's calls
+    "/feeds/categories/funding.atom": 3,  # category, its stories, the panel's calls
     "/feeds/panel/the-skeptic.atom": 2,  # persona, takes with their stories
     "/feeds/digest.atom": 2,  # stories of the last 12 weeks, their verdicts
     "/feeds": 3,  # tools, categories, personas

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from newsweb.extensions import db
-from newsweb.models import Persona, Story, StoryStatus, Take
+from newsweb.models import Call, Persona, Story, StoryStatus, Take
 from tests import factories
 from tests.conftest import htmx
 
@@ -42,9 +42,10 @@ def test_newest_stories_first_with_meta_line_and_panel(newsroom_client: FlaskCli
     assert 'href="/?category=funding">Funding</a>' in html
     assert '<time datetime="2026-01-12">January 12, 2026</time>' in html
     assert "The dek of Story 011." in html
-    panel = re.search(r'class="story-card__panel">(.*?)</p>', html, re.S)
+    panel = re.search(r'class="panel-split">(.*?)</div>', html, re.S)
     assert panel is not None
-    assert re.findall(r'persona-chip"[^>]*>([^<]+)<', panel.group(1)) == [
+    assert "2 ship · 1 wait · 1 skip" in panel.group(1)
+    assert re.findall(r'persona-chip--call"[^>]*>([^<]+)<', panel.group(1)) == [
         "The Founder",
         "The Skeptic",
         "The Futurist",
@@ -193,7 +194,9 @@ def test_lede_names_the_panel_from_the_database(newsroom_client: FlaskClient) ->
     with newsroom_client.application.app_context():
         economist = Persona(slug="the-economist", name="The Economist", lens="Money", position=5)
         newest = db.session.scalars(select(Story).where(Story.slug == "story-011")).one()
-        db.session.add(Take(story=newest, persona=economist, body="Follow the money."))
+        db.session.add(
+            Take(story=newest, persona=economist, body="Follow the money.", call=Call.SKIP)
+        )
         db.session.commit()
     assert lede(newsroom_client.get("/").get_data(as_text=True)) == (
         "The AI industry's news, each story read by our panel: The Founder, The Skeptic,"

@@ -76,6 +76,7 @@ def test_an_editor_write_shows_on_the_next_request(cached_app: Flask) -> None:
     for seat, persona_id in enumerate((1, 2, 3, 4)):
         takes[f"takes-{seat}-persona_id"] = str(persona_id)
         takes[f"takes-{seat}-body"] = "A take."
+        takes[f"takes-{seat}-call"] = "ship"
     response = editor.client.post(
         "/editor/stories/new",
         data={

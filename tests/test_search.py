@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Prediction, Story, StoryStatus, Take, Tool
+from newsweb.models import Call, Prediction, Story, StoryStatus, Take, Tool
 from newsweb.search import queries
 from tests import factories
 from tests.conftest import htmx
@@ -143,7 +143,9 @@ def test_edits_are_searchable_at_once(search_app: Flask) -> None:
         first = db.session.scalars(select(Take).where(Take.story_id == story.id)).first()
         db.session.delete(first)
         db.session.flush()
-        db.session.add(Take(story_id=story.id, persona_id=1, body="A word about dirigibles."))
+        db.session.add(
+            Take(story_id=story.id, persona_id=1, body="A word about dirigibles.", call=Call.WAIT)
+        )
         db.session.commit()
     assert [title for _, title in hits(client, q="zeppelin")] == [
         "Quarterly results and a zeppelin"

@@ -17,7 +17,10 @@ from tests.statements import statements_for
 PAGES = {
     "/": 4,  # version, categories, stories (tool and category joined), panelists
     "/?category=model&tool=mistral-ai": 5,  # + the tool filter
-    "/news/story-001": 4,  # version, story, takes with personas, more about the tool
+    "/?sort=divided": 4,  # the same four, most divided first
+    "/?sort=divided&category=model&tool=mistral-ai": 5,  # + the tool filter
+    # version, story, takes with personas, the tool's ship share, more about the tool
+    "/news/story-001": 5,
     "/news/story-001/takes/the-skeptic?expanded=1": 3,  # version, story, the take (htmx)
     "/tools": 3,  # version, categories, tools with tallies
     "/tools/mistral-ai": 6,  # version, tool, scorecard, verdict history, stories, panelists
@@ -56,7 +59,7 @@ PLACES = {
 # personal.py), which costs the version read; with none stored, they render.
 MEMBER_PAGES = {
     "/": 6,  # version, user, the front page's three, saved items (every card's button)
-    "/news/story-001": 6,  # version, user, the story page's four, saved items
+    "/news/story-001": 7,  # version, user, the story page's five, saved items
     "/tools": 5,  # version, user, categories, tools with tallies, saved items
     "/tools/mistral-ai": 8,  # version, user, the tool page's five, saved items
     "/bookmarks": 2,  # user, bookmarks with their tools and stories

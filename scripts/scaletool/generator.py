@@ -8,7 +8,8 @@ few. The search index stays in step by the database's own means (SQLite's trigge
 the FTS5 table as rows arrive; PostgreSQL's generated tsvector columns are computed on
 insert), and the newsroom's version (`newsroom_state`, which readers' pages depend on) is
 moved once at the end, as a committed content change would, and the panel's take counts
-(`personas.published_takes`) recounted, as the app does when takes change.
+(`personas.published_takes`) recounted, as the app does when takes change. Each story's
+`dissent` is written with it, from the calls drawn for its takes (news/division.py).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, insert, s
 from newsweb.demo.cli import read_content
 from newsweb.models import (
     Bookmark,
+    Call,
     Category,
     NewsroomState,
     Persona,
     Role,
+    Split,
     Story,
     StoryStatus,
     Take,
@@ -45,6 +48,8 @@ CHUNK = 5_000
 YEARS = 3
 # Tables whose ids are given explicitly here: PostgreSQL's sequences are moved past them.
 ID_TABLES = ("stories", "takes", "users", "bookmarks")
+# Calls drawn at random, so "Most divided" has every degree of dissent to sort.
+CALLS = tuple(Call)
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,9 @@ def generate(url: str, sizes: Sizes, password_hash: str, *, seed: int = 1) -> Ge
                         "updated_at": published,
                     }
                 )
-                for persona in personas:
+                calls = [rng.choice(CALLS) for _ in personas]
+                stories[-1]["dissent"] = Split.of(calls).dissent
+                for persona, call in zip(personas, calls, strict=True):
                     story_takes.append(
                         {
                             "id": first_take + takes,
@@ -184,6 +191,7 @@ def generate(url: str, sizes: Sizes, password_hash: str, *, seed: int = 1) -> Ge
                             "persona_id": persona,
                             # Some past LONG_TAKE_LENGTH, so story pages show "Read more".
                             "body": writer.paragraphs(rng.randint(1, 2), rng.randint(30, 60)),
+                            "call": call,
                             "created_at": published,
                         }
                     )

@@ -191,6 +191,10 @@ REQUESTS: dict[str, Builder] = {
         _one(lambda s: _query("/", through=s.cursor)),
         _one(lambda s: _query("/", through=s.deep_cursor)),
         _one(lambda s: _query("/", tool=s.tool)),
+        _one(lambda s: _query("/", sort="divided")),
+        _one(lambda s: _query("/", sort="divided", category=s.category), fragment=True),
+        # A "Most divided" cursor (paging.DividedCursor) at dissent 1, two years down.
+        _one(lambda s: _query("/", sort="divided", after=f"1~{s.deep_cursor}"), fragment=True),
         _one(lambda s: "/", member=True),
         # A member's "Load more": every card's bookmark button, found in one query.
         _one(lambda s: _query("/", after=s.cursor), member=True, fragment=True),

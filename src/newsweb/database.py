@@ -1,11 +1,14 @@
-"""Connection settings that make embedded SQLite safe for several gunicorn workers."""
+"""Connection settings that make embedded SQLite safe for several gunicorn workers, and the
+hook by which numbers kept in step with writes listen to every session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # An execution option for a connection that runs one read and nothing else: on SQLite it
@@ -46,3 +49,14 @@ def configure_engine(engine: Engine) -> None:
 def _may_write() -> bool:
     """Whether the current unit of work may write: any request but GET/HEAD/OPTIONS, or a CLI."""
     return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def listen_to_sessions(**listeners: Callable[..., Any]) -> None:
+    """Listen to every session's events, by name (`after_flush=...`), once per process.
+
+    Numbers kept in step with writes (panel/counts.py, news/division.py) note what a
+    flush touched, recount before the commit and forget after a rollback.
+    """
+    for name, listener in listeners.items():
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

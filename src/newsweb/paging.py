@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
 from werkzeug.exceptions import BadRequest
@@ -13,8 +13,18 @@ from werkzeug.routing import IntegerConverter, Map
 
 T = TypeVar("T")
 
+
+class Position(Protocol):
+    """A cursor of some listing's order, as a URL carries it."""
+
+    def encode(self) -> str: ...
+
+
+P = TypeVar("P", bound=Position)
+
 # Ids are 32-bit integers in the schema; anything larger cannot name a row.
 _LARGEST_ID = 2**31 - 1
+BROKEN = "That “Load more” link is broken. Start again from the top."
 
 
 class RowIdConverter(IntegerConverter):
@@ -45,10 +55,40 @@ class Cursor:
             at = datetime.fromisoformat(at_text)
             row_id = int(id_text)
         except ValueError:
-            raise BadRequest("That “Load more” link is broken. Start again from the top.") from None
+            raise BadRequest(BROKEN) from None
         if at.tzinfo is not None or not 0 < row_id <= _LARGEST_ID:
-            raise BadRequest("That “Load more” link is broken. Start again from the top.")
+            raise BadRequest(BROKEN)
         return cls(at, row_id)
+
+    @classmethod
+    def of_row(cls, at: datetime | None, row_id: int) -> Cursor | None:
+        """The cursor of a row listed at `at`, or None for one without a time."""
+        return None if at is None else cls(at, row_id)
+
+
+@dataclass(frozen=True)
+class DividedCursor:
+    """A position in the "Most divided" listing: the last row's dissent, timestamp and id."""
+
+    dissent: int
+    at: datetime
+    id: int
+
+    def encode(self) -> str:
+        """Return the cursor as it appears in a URL (`?after=<dissent>~<at>~<id>`)."""
+        return f"{self.dissent}~{Cursor(self.at, self.id).encode()}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> DividedCursor | None:
+        """Parse a cursor from a URL, or raise 400 with a message a reader understands."""
+        if not raw:
+            return None
+        dissent_text, _, rest = raw.partition("~")
+        position = Cursor.decode(rest or "~")
+        plain = dissent_text.isascii() and dissent_text.isdigit()
+        if not plain or int(dissent_text) > _LARGEST_ID or position is None:
+            raise BadRequest(BROKEN)
+        return cls(int(dissent_text), position.at, position.id)
 
 
 def older_than(
@@ -89,8 +129,7 @@ def split_page(
     page = list(rows[:limit])
     if len(rows) <= limit or not page:
         return page, None
-    at, row_id = position(page[-1])
-    return page, (Cursor(at, row_id) if at is not None else None)
+    return page, Cursor.of_row(*position(page[-1]))
 
 
 # The most rows a "so far" page (`?through=`) renders: ten "Load more" clicks at the default
@@ -113,8 +152,9 @@ def not_older_than(
 
 
 @dataclass(frozen=True)
-class Place:
-    """Where a reader is in a newest-first listing, as the URL says it.
+class Place(Generic[P]):
+    """Where a reader is in a keyset-paged listing, as the URL says it (positions `P`: a
+    newest-first `Cursor`, or another order's, such as `DividedCursor`).
 
     - nothing: the first page; `?after=A`: the page after row A, on its own.
     - `?from=top|A&after=C`: a "Load more" step: the page after C, for a reader whose
@@ -124,26 +164,27 @@ class Place:
       to and including D, or to the end with `through=end`; at most MOST_SO_FAR rows.
     """
 
-    after: Cursor | None = None
-    through: Cursor | None = None
+    after: P | None = None
+    through: P | None = None
     to_end: bool = False
-    step_from: Cursor | None = None
+    step_from: P | None = None
     is_step: bool = False
 
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> Place:
-        """Read the place from a request's query string; 400 for a broken link."""
-        after = Cursor.decode(args.get("after"))
+    @staticmethod
+    def from_args(args: Mapping[str, str], decode: Callable[[str | None], P | None]) -> Place[P]:
+        """Read the place from a request's query string, its positions with `decode` (e.g.
+        `Cursor.decode`); 400 for a broken link."""
+        after = decode(args.get("after"))
         through_text = args.get("through")
         if through_text:
             if through_text == END:
-                return cls(after=after, to_end=True)
-            return cls(after=after, through=Cursor.decode(through_text))
+                return Place(after=after, to_end=True)
+            return Place(after=after, through=decode(through_text))
         from_text = args.get("from")
         if from_text and after is not None:
-            start = None if from_text == TOP else Cursor.decode(from_text)
-            return cls(after=after, step_from=start, is_step=True)
-        return cls(after=after)
+            start = None if from_text == TOP else decode(from_text)
+            return Place(after=after, step_from=start, is_step=True)
+        return Place(after=after)
 
     @property
     def so_far(self) -> bool:
@@ -151,7 +192,7 @@ class Place:
         return self.through is not None or self.to_end
 
     @property
-    def start(self) -> Cursor | None:
+    def start(self) -> P | None:
         """Where the reader's stretch of the listing begins: None for the top."""
         return self.step_from if self.is_step else self.after
 
@@ -160,7 +201,9 @@ class Place:
         return MOST_SO_FAR if self.so_far else page_size
 
     def bounds(
-        self, at: SQLColumnExpression[datetime | None], row_id: SQLColumnExpression[int]
+        self: Place[Cursor],
+        at: SQLColumnExpression[datetime | None],
+        row_id: SQLColumnExpression[int],
     ) -> tuple[ColumnElement[bool], ...]:
         """The WHERE terms of the rows this place shows (see `page_bounds` for the order)."""
         bounds = page_bounds(self.after, at, row_id)
@@ -169,19 +212,17 @@ class Place:
         return bounds
 
     def split(
-        self,
-        rows: Sequence[T],
-        page_size: int,
-        position: Callable[[T], tuple[datetime | None, int]],
-    ) -> tuple[list[T], Cursor | None]:
-        """`split_page` for this place. A page through D stops at D by its WHERE clause, so
-        it cannot see whether anything follows: the step that pushed it had seen more, so
-        it offers "Load more" again (a step that reached the end pushes `through=end`)."""
-        page, next_cursor = split_page(rows, self.limit(page_size), position)
-        if next_cursor is None and self.through is not None and page:
-            at, row_id = position(page[-1])
-            next_cursor = Cursor(at, row_id) if at is not None else None
-        return page, next_cursor
+        self, rows: Sequence[T], page_size: int, position: Callable[[T], P | None]
+    ) -> tuple[list[T], P | None]:
+        """Cut the `limit + 1` rows fetched to this place's page, and name the position of
+        the next page's start (`position` of the last row shown), if any. A page through D
+        stops at D by its WHERE clause, so it cannot see whether anything follows: the step
+        that pushed it had seen more, so it offers "Load more" again (a step that reached
+        the end pushes `through=end`)."""
+        limit = self.limit(page_size)
+        page = list(rows[:limit])
+        more = len(rows) > limit or self.through is not None
+        return page, (position(page[-1]) if more and page else None)
 
     def continues_plainly(self, shown: int) -> bool:
         """Whether "Load more" must be a plain link to the next page on its own: a "so far"
@@ -189,7 +230,7 @@ class Place:
         return self.so_far and shown >= MOST_SO_FAR
 
     def next_args(
-        self, next_cursor: Cursor, shown: int, filters: Mapping[str, object]
+        self, next_cursor: P, shown: int, filters: Mapping[str, object]
     ) -> dict[str, object]:
         """The query of "Load more" after `next_cursor` on a listing filtered by `filters`:
         a step that keeps the reader's place, or the next page on its own once this "so far"
@@ -199,7 +240,7 @@ class Place:
             args["from"] = TOP if self.start is None else self.start.encode()
         return args
 
-    def so_far_args(self, last: Cursor | None) -> dict[str, str]:
+    def so_far_args(self, last: P | None) -> dict[str, str]:
         """The query of the page that shows the reader's stretch down to `last` (to the
         end when None), for the URL a step pushes."""
         args = {} if self.start is None else {"after": self.start.encode()}

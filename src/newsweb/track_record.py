@@ -73,7 +73,7 @@ def ledger(
     persona: Persona | None = None,
     outcome: Outcome | None = None,
     after: Cursor | None = None,
-    place: Place | None = None,
+    place: Place[Cursor] | None = None,
 ) -> LedgerPage:
     """Return a page of predictions in `status` (by `persona`, ruled `outcome`), in one
     statement, ordered by due date: soonest first, or latest first for resolved ones.
@@ -81,7 +81,7 @@ def ledger(
     The page is `limit` rows after `after`, or the rows `place` names (everything a reader
     loaded so far, see paging.Place).
     """
-    place = place or Place(after=after)
+    place = place or Place[Cursor](after=after)
     newest_first = status in NEWEST_FIRST
     order = (Prediction.due_on.desc(), Prediction.id.desc()) if newest_first else (
         Prediction.due_on, Prediction.id
@@ -102,7 +102,7 @@ def ledger(
         stmt = stmt.where(not_(_after(place.through, newest_first)))
     rows = list(db.session.scalars(stmt))
     page, next_cursor = place.split(
-        rows, limit, lambda found: (datetime.combine(found.due_on, time()), found.id)
+        rows, limit, lambda found: Cursor(datetime.combine(found.due_on, time()), found.id)
     )
     return LedgerPage(status, page, next_cursor)
 

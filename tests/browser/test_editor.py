@@ -57,6 +57,8 @@ class Draft:
         "Labs follow talent, and talent is spreading out of the Bay Area.",
         "More staff in my time zone means faster answers on the API forum.",
     )
+    # Each take's call on the news, in panel order.
+    calls: tuple[str, ...] = ("Ship", "Wait", "Skip", "Ship")
 
 
 # --- page helpers ---------------------------------------------------------------------
@@ -145,6 +147,19 @@ def take_fields(page: Page) -> list[Locator]:
     return [page.get_by_label(f"{name}: {lens}", exact=True) for name, lens in PANEL]
 
 
+def call_groups(page: Page) -> list[Locator]:
+    """The radio groups of the takes' calls, one per persona in panel order."""
+    return [page.get_by_role("group", name=f"{name}'s call on the news") for name in PANEL_NAMES]
+
+
+def fill_takes(page: Page, draft: Draft) -> None:
+    """Write each persona's take and pick its call."""
+    for take_field, take in zip(take_fields(page), draft.takes, strict=True):
+        take_field.fill(take)
+    for group, call in zip(call_groups(page), draft.calls, strict=True):
+        group.get_by_role("radio", name=call, exact=True).check()
+
+
 def preview_panel(page: Page) -> Locator:
     """The story form's Preview region."""
     return page.get_by_role("region", name="Preview", exact=True)
@@ -166,8 +181,7 @@ def fill_story_form(page: Page, draft: Draft, *, type_body: bool = False) -> Non
         body_field(page).press_sequentially(draft.body)
     else:
         body_field(page).fill(draft.body)
-    for take_field, take in zip(take_fields(page), draft.takes, strict=True):
-        take_field.fill(take)
+    fill_takes(page, draft)
 
 
 def expect_form_holds(page: Page, draft: Draft) -> None:
@@ -180,6 +194,8 @@ def expect_form_holds(page: Page, draft: Draft) -> None:
     expect(body_field(page)).to_have_value(draft.body)
     for take_field, take in zip(take_fields(page), draft.takes, strict=True):
         expect(take_field).to_have_value(take)
+    for group, call in zip(call_groups(page), draft.calls, strict=True):
+        expect(group.get_by_role("radio", name=call, exact=True)).to_be_checked()
 
 
 def front_page_story_links(page: Page) -> Locator:
@@ -269,8 +285,7 @@ def test_write_preview_draft_then_publish(live_server: str, editor: str, page: P
     expect(preview).not_to_contain_text("**")
     assert marker(page) == MARKER
 
-    for take_field, take in zip(take_fields(page), draft.takes, strict=True):
-        take_field.fill(take)
+    fill_takes(page, draft)
     submit(page, "Save draft")
 
     expect(flash(page)).to_have_text(DRAFT_SAVED)
@@ -298,6 +313,9 @@ def test_write_preview_draft_then_publish(live_server: str, editor: str, page: P
     panel = page.get_by_role("region", name="Panel Takes")
     expect(panel.get_by_role("heading", level=3)).to_have_text(PANEL_NAMES)
     expect(panel.get_by_role("article")).to_have_count(len(PANEL))
+    expect(panel.locator(".panel-split__tally")).to_have_text(
+        "The panel\u2019s calls: 2 ship · 1 wait · 1 skip"
+    )
     for name, take in zip(PANEL_NAMES, draft.takes, strict=True):
         expect(panel.get_by_role("article", name=name, exact=True)).to_contain_text(take)
 

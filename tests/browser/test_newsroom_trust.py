@@ -150,6 +150,7 @@ def test_preview_opens_over_the_form_with_every_take(
     expect(panel.get_by_role("heading", level=3)).to_have_text(PANEL_NAMES)
     for name, take in zip(PANEL_NAMES, DRAFT.takes, strict=True):
         expect(panel.get_by_role("article", name=name, exact=True)).to_contain_text(take)
+    expect(panel.locator(".panel-split__tally")).to_contain_text("2 ship · 1 wait · 1 skip")
     expect(dialog.get_by_role("heading", name=f"About {DRAFT.tool}")).to_be_visible()
 
     dialog.get_by_role("button", name="Back to editing").click()

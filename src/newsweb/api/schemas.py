@@ -70,6 +70,17 @@ class PersonaRef(ApiObject):
     lens: str = Field(description="What the persona judges by.")
 
 
+CallName = Literal["ship", "wait", "skip"]
+
+
+class PanelSplit(ApiObject):
+    """How the panel's calls on a story fall: how many personas say ship, wait and skip."""
+
+    ship: int = Field(ge=0, description="Takes whose call is ship: worth acting on now.")
+    wait: int = Field(ge=0, description="Takes whose call is wait: promising, not proven yet.")
+    skip: int = Field(ge=0, description="Takes whose call is skip: not worth it.")
+
+
 class StorySummary(ApiObject):
     """A published story as listings show it."""
 
@@ -84,12 +95,17 @@ class StorySummary(ApiObject):
     panel: list[Slug] = Field(
         description="Slugs of the personas who took the story, in panel order."
     )
+    split: PanelSplit = Field(description="The panel's calls on the story, counted.")
 
 
 class Take(ApiObject):
     """One persona's take on a story."""
 
     persona: PersonaRef = Field(description="Who took it.")
+    call: CallName = Field(
+        description="The persona's call on the news: ship (act on it now), wait (not "
+        "proven yet) or skip (not worth it)."
+    )
     text: str = Field(description="The take, plain text.")
 
 

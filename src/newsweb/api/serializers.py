@@ -6,6 +6,7 @@ so building a response runs no SQL of its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask import Response, jsonify, url_for
@@ -13,9 +14,11 @@ from flask import Response, jsonify, url_for
 from newsweb.api import schemas
 from newsweb.markup import render_markdown
 from newsweb.models import (
+    Call,
     Category,
     Persona,
     Prediction,
+    Split,
     Story,
     Take,
     Tool,
@@ -23,6 +26,7 @@ from newsweb.models import (
     VerdictChange,
 )
 from newsweb.models.content import ship_share
+from newsweb.news.queries import PanelCall
 from newsweb.tools.queries import DirectoryEntry
 
 
@@ -46,8 +50,9 @@ def persona_ref(persona: Persona) -> schemas.PersonaRef:
     return schemas.PersonaRef(slug=persona.slug, name=persona.name, lens=persona.lens)
 
 
-def story_summary(story: Story, panelists: list[Persona]) -> schemas.StorySummary:
-    """A story as listings show it; `panelists` are the personas with a take, in panel order.
+def story_summary(story: Story, panelists: Sequence[PanelCall | Take]) -> schemas.StorySummary:
+    """A story as listings show it; `panelists` are the calls of the personas with a take
+    (or the takes themselves), in panel order.
 
     The story's tool and category must be loaded.
     """
@@ -61,14 +66,21 @@ def story_summary(story: Story, panelists: list[Persona]) -> schemas.StorySummar
         published_at=story.published_at,
         tool=tool_ref(story.tool),
         category=category_ref(story.category),
-        panel=[persona.slug for persona in panelists],
+        panel=[seat.persona.slug for seat in panelists],
+        split=panel_split(Split.of(seat.call for seat in panelists)),
     )
 
 
+def panel_split(split: Split) -> schemas.PanelSplit:
+    """The panel's calls on a story, counted."""
+    return schemas.PanelSplit(ship=split.ship, wait=split.wait, skip=split.skip)
+
+
 def story_page(
-    stories: list[Story], panelists: dict[int, list[Persona]], following: schemas.NextPage | None
+    stories: list[Story], panelists: dict[int, list[PanelCall]], following: schemas.NextPage | None
 ) -> schemas.StoryPage:
-    """A page of stories; `panelists` maps a story's id to the personas with a take on it.
+    """A page of stories; `panelists` maps a story's id to the calls of the personas with a
+    take on it.
 
     `following` is where the next page starts, None on the last page.
     """
@@ -78,12 +90,14 @@ def story_page(
 
 def take(found: Take) -> schemas.Take:
     """One persona's take on a story (its persona loaded)."""
-    return schemas.Take(persona=persona_ref(found.persona), text=found.body)
+    return schemas.Take(
+        persona=persona_ref(found.persona), call=Call(found.call).value, text=found.body
+    )
 
 
 def story_detail(story: Story, takes: list[Take]) -> schemas.Story:
     """A whole story: the summary, its body as Markdown and sanitized HTML, and the takes."""
-    summary = story_summary(story, [found.persona for found in takes])
+    summary = story_summary(story, takes)
     return schemas.Story(
         **dict(summary),
         body_markdown=story.body,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from newsweb.extensions import db
 from newsweb.models import Persona, Story, Tool, Verdict
 from newsweb.models.content import ShipTally
-from newsweb.news.queries import panelists_by_story
+from newsweb.news.queries import PanelCall, panelists_by_story
 from newsweb.text import MADE_SLUG_LENGTH, is_slug, like_pattern
 
 SEPARATOR = "-vs-"
@@ -99,7 +99,7 @@ class Comparison:
 
     sides: tuple[Side, Side]
     seats: list[Seat]
-    panelists: dict[int, list[Persona]]
+    panelists: dict[int, list[PanelCall]]
 
 
 def _seats(first: Tool, second: Tool) -> list[Seat]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from newsweb.extensions import db
 from newsweb.models import (
+    Call,
     Category,
     Outcome,
     Persona,
@@ -116,7 +117,8 @@ def load_demo(content: dict[str, list[dict[str, Any]]]) -> int:
             category=categories[item["category"]],
         )
         story.takes = [
-            Take(persona=personas[slug], body=text.strip()) for slug, text in item["takes"].items()
+            Take(persona=personas[slug], body=text.strip(), call=Call(item["calls"][slug]))
+            for slug, text in item["takes"].items()
         ]
         stories[item["slug"]] = story
         added.append(story)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from newsweb.digest.weeks import IsoWeek, this_week
 from newsweb.extensions import db
-from newsweb.models import Persona, Prediction, Story, Take, VerdictChange
-from newsweb.news.queries import panelists_by_story
+from newsweb.models import Prediction, Story, Take, VerdictChange
+from newsweb.news.queries import PanelCall, panelists_by_story
 from newsweb.track_record import predictions_due_between
 from newsweb.verdict_history import verdict_changes
 
@@ -63,7 +63,7 @@ class DigestPage:
     week had more verdict changes than the page lists."""
 
     digest: WeekDigest
-    panelists: dict[int, list[Persona]]
+    panelists: dict[int, list[PanelCall]]
     first_week: IsoWeek | None
     story_count: int = 0
     more_changes: bool = False

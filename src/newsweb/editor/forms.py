@@ -42,6 +42,7 @@ from newsweb.editor.fields import (
 from newsweb.forms import Form, options
 from newsweb.lookups import all_categories, personas_in_order
 from newsweb.models import (
+    Call,
     Category,
     Outcome,
     Persona,
@@ -54,6 +55,7 @@ from newsweb.models import (
     Verdict,
 )
 from newsweb.models.clock import utcnow
+from newsweb.models.content import CALL_VALUES
 from newsweb.text import SLUG_MESSAGE, has_control_characters, is_slug, slug_from
 from newsweb.web import moved
 
@@ -194,19 +196,41 @@ class PanelEntryForm(NewsroomForm):
         csrf = False
 
 
+def _call_or_none(value: object) -> Call | None:
+    """A posted call as a Call; anything else (blank, unknown) as None."""
+    if isinstance(value, Call):
+        return value
+    return Call(value) if value in CALL_VALUES else None
+
+
 class TakeForm(PanelEntryForm):
-    """One persona's take on a story; blank means no take."""
+    """One persona's take on a story, with their call on the news; blank means no take."""
+
+    CHOOSE = "Pick ship, wait or skip for this take."
 
     body = TextAreaField(
         "Take",
         [Length(max=TAKE_LIMIT)],
         description="Plain text; a blank line starts a new paragraph. Empty means no take.",
     )
+    call = RadioField(
+        "Call",
+        choices=options((call.value, call.label) for call in Call),
+        coerce=_call_or_none,
+        validate_choice=False,
+        description="Ship: worth acting on now. Wait: promising, not yet. Skip: not worth it.",
+    )
 
     def seat(self, persona: Persona) -> None:
-        """Label the take "<name>: <lens>"."""
+        """Label the take "<name>: <lens>" and the call "<name>'s call on the news"."""
         self.persona = persona
         self.body.label.text = f"{persona.name}: {persona.lens}"
+        self.call.label.text = f"{persona.name}'s call on the news"
+
+    def validate_call(self, field: Field) -> None:
+        """A take needs its call; no take needs none."""
+        if self.body.data and field.data is None:
+            raise ValidationError(self.CHOOSE)
 
     def is_blank(self) -> bool:
         """Whether the persona has no take."""

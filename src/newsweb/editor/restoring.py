@@ -10,7 +10,8 @@ from typing import Any
 
 from newsweb.editor import queries, revisions
 from newsweb.lookups import all_categories, personas_in_order
-from newsweb.models import Persona, Revision, Story, Take, Tool, Verdict
+from newsweb.models import Call, Persona, Revision, Story, Take, Tool, Verdict
+from newsweb.models.content import CALL_VALUES
 from newsweb.web import moved
 
 # Fields restored as text, by their labels in the history.
@@ -119,14 +120,21 @@ def _restore_verdicts(tool: Tool, state: dict[str, Any]) -> None:
 
 
 def _restore_takes(story: Story, state: dict[str, Any]) -> None:
-    """The takes each persona had then: changed, added back, or removed."""
+    """The takes each persona had then, with their calls: changed, added back, or removed.
+
+    A version saved before takes had calls names none: such a take keeps the call it has
+    now, or "wait" if it comes back.
+    """
     stored = {take.persona_id: take for take in story.takes}
     takes = []
     for persona in personas_in_order():
         body = state.get(f"Take: {persona.name}")
         if not body:
             continue
-        take = stored.get(persona.id) or Take(persona=persona)
+        take = stored.get(persona.id) or Take(persona=persona, call=Call.WAIT)
         take.body = body
+        call = state.get(f"Call: {persona.name}")
+        if isinstance(call, str) and call.lower() in CALL_VALUES:
+            take.call = Call(call.lower())
         takes.append(take)
     story.takes = takes

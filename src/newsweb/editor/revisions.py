@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from newsweb.access import signed_in_user
 from newsweb.extensions import db
 from newsweb.models import (
+    Call,
     Category,
     ItemKind,
     Persona,
@@ -121,6 +122,7 @@ def story_snapshot(story: Story) -> Snapshot:
         "Original source": story.source_url or None,
         "Body": story.body or None,
         **{f"Take: {take.persona.name}": take.body for take in story.takes},
+        **{f"Call: {take.persona.name}": Call(take.call).label for take in story.takes},
     }
 
 

@@ -13,8 +13,9 @@ from newsweb.digest.weeks import IsoWeek, this_week
 from newsweb.feeds import queries
 from newsweb.feeds.atom import SITE_NAME, Author, Entry, Feed, atom_response, tag_id
 from newsweb.markup import paragraphs, render_markdown
-from newsweb.models import Persona, Story, Take, VerdictChange
+from newsweb.models import Call, Persona, Split, Story, Take, VerdictChange
 from newsweb.models.clock import utcnow
+from newsweb.news.queries import PanelCall, panelists_by_story
 from newsweb.panel.queries import takes_by
 from newsweb.verdict_history import verdict_changes
 from newsweb.web.page_cache import shared_cache
@@ -37,13 +38,28 @@ def _newsroom() -> Author:
     return Author(SITE_NAME, url_for("news.index", _external=True))
 
 
-def story_entry(story: Story) -> Entry:
-    """A story as an Atom entry: its dek as the summary, its sanitized body as the content."""
+def _calls_html(story_url: str, calls: list[PanelCall]) -> Markup:
+    """The panel's split and each panelist's call, linked to their take; nothing with none."""
+    if not calls:
+        return Markup("")
+    items = Markup("").join(
+        Markup('<li><a href="{}#take-{}">{}</a>: {}</li>').format(
+            story_url, seat.persona.slug, seat.persona.name, seat.call.value
+        )
+        for seat in calls
+    )
+    split = Split.of(seat.call for seat in calls)
+    return Markup("<p>The panel{}s calls: {}</p><ul>{}</ul>").format(APOSTROPHE, split, items)
+
+
+def story_entry(story: Story, calls: list[PanelCall]) -> Entry:
+    """A story as an Atom entry: its dek as the summary, its sanitized body as the content,
+    then the panel's calls on it (`calls`, in panel order)."""
     published = story.published_at or story.created_at
     story_url = url_for("news.show", slug=story.slug, _external=True)
-    more = Markup('<p><a href="{}#panel">Read the panel{}s takes</a></p>').format(
-        story_url, APOSTROPHE
-    )
+    more = _calls_html(story_url, calls) + Markup(
+        '<p><a href="{}#panel">Read the panel{}s takes</a></p>'
+    ).format(story_url, APOSTROPHE)
     return Entry(
         id=tag_id("story", story.id),
         title=story.title,
@@ -73,7 +89,7 @@ def take_entry(take: Take, persona: Persona) -> Entry:
         updated=max(published, take.created_at, story.updated_at),
         author=Author(persona.name, url_for("panel.show", slug=persona.slug, _external=True)),
         summary=story.dek,
-        content=paragraphs(take.body),
+        content=Markup("<p>Call: {}</p>").format(Call(take.call).label) + paragraphs(take.body),
         categories=[(story.category.slug, story.category.name)],
     )
 
@@ -137,7 +153,8 @@ def _story_feed(
     *, feed_id: str, title: str, subtitle: str, page_url: str, stories: list[Story]
 ) -> Response:
     """Answer with a feed of `stories` that lives at the requested URL."""
-    entries = [story_entry(story) for story in stories]
+    calls = panelists_by_story([story.id for story in stories])
+    entries = [story_entry(story, calls.get(story.id, [])) for story in stories]
     return _feed(
         feed_id=feed_id, title=title, subtitle=subtitle, page_url=page_url, entries=entries
     )

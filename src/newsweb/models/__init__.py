@@ -1,9 +1,11 @@
 """The schema: newsroom content and the people who read and write it."""
 
 from newsweb.models.content import (
+    Call,
     Category,
     NewStoryAutosave,
     Persona,
+    Split,
     Story,
     StoryAutosave,
     StoryStatus,
@@ -20,6 +22,7 @@ from newsweb.models.users import Bookmark, Role, User
 
 __all__ = [
     "Bookmark",
+    "Call",
     "Category",
     "DigestSend",
     "ItemKind",
@@ -32,6 +35,7 @@ __all__ = [
     "PredictionStatus",
     "Revision",
     "Role",
+    "Split",
     "Story",
     "StoryAutosave",
     "StoryStatus",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     ColumnElement,
     DateTime,
     Enum,
@@ -140,6 +144,12 @@ class Story(Base):
         Index("ix_stories_listing", "status", "published_at", "id"),
         Index("ix_stories_tool_listing", "tool_id", "status", "published_at", "id"),
         Index("ix_stories_category_listing", "category_id", "status", "published_at", "id"),
+        # "Most divided" first (news/queries.py), each filter with its own index.
+        Index("ix_stories_divided", "status", "dissent", "published_at", "id"),
+        Index("ix_stories_tool_divided", "tool_id", "status", "dissent", "published_at", "id"),
+        Index(
+            "ix_stories_category_divided", "category_id", "status", "dissent", "published_at", "id"
+        ),
         # The sitemap index's lastmod of each story file (feeds/queries.py): a file's newest
         # publication and newest edit, each one short seek whatever the archive's size.
         Index("ix_stories_sitemap_published", text(SITEMAP_FILE), "status", "published_at"),
@@ -173,6 +183,9 @@ class Story(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Preview links carry it (editor/sharing.py): moving it on revokes every one given out.
     share_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How divided the panel is: takes whose call differs from the most common one
+    # (Split.dissent), kept by news/division.py in the transaction that changes a take.
+    dissent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tool: Mapped[Tool] = relationship(lazy="raise")
     category: Mapped[Category] = relationship(lazy="raise")
@@ -189,16 +202,84 @@ class Story(Base):
         return f"<Story {self.slug}>"
 
 
+class Call(enum.StrEnum):
+    """A panelist's call on the news itself: worth acting on now, later, or not at all."""
+
+    SHIP = "ship"
+    WAIT = "wait"
+    SKIP = "skip"
+
+    @property
+    def label(self) -> str:
+        """The call as a word a reader sees: Ship, Wait or Skip."""
+        return self.value.title()
+
+
+CALL_VALUES = tuple(call.value for call in Call)
+
+
+@dataclass(frozen=True)
+class Split:
+    """How the panel's calls on one story fall: how many say ship, wait and skip."""
+
+    ship: int = 0
+    wait: int = 0
+    skip: int = 0
+
+    @classmethod
+    def of(cls, calls: Iterable[Call | str]) -> Split:
+        """Count `calls` (a story's takes' calls, in any order)."""
+        counted = Counter(Call(call) for call in calls)
+        return cls(counted[Call.SHIP], counted[Call.WAIT], counted[Call.SKIP])
+
+    @property
+    def total(self) -> int:
+        """How many panelists made a call."""
+        return self.ship + self.wait + self.skip
+
+    @property
+    def dissent(self) -> int:
+        """How divided the panel is: the calls that differ from the most common one.
+
+        0 when everyone agrees (or nobody took the story); 1 for 3 ship · 1 skip; 2 for
+        2 ship · 1 wait · 1 skip and for 2 ship · 2 skip. The front page's "Most divided"
+        puts the highest first, the newer story first among equals.
+        """
+        return self.total - max(self.ship, self.wait, self.skip)
+
+    @property
+    def parts(self) -> list[tuple[Call, int]]:
+        """Each call somebody made, with its count, in the order ship, wait, skip."""
+        counts = zip(Call, (self.ship, self.wait, self.skip), strict=True)
+        return [(call, count) for call, count in counts if count]
+
+    def __str__(self) -> str:
+        """The split as a reader reads it: "2 ship · 1 wait · 1 skip"."""
+        return " · ".join(f"{count} {call.value}" for call, count in self.parts)
+
+
 class Take(Base):
-    """One persona's take on one story."""
+    """One persona's take on one story, with their call on the news."""
 
     __tablename__ = "takes"
-    __table_args__ = (UniqueConstraint("story_id", "persona_id"),)
+    __table_args__ = (
+        UniqueConstraint("story_id", "persona_id"),
+        CheckConstraint("call IN ('ship', 'wait', 'skip')", name="call_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
     persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    call: Mapped[Call] = mapped_column(
+        Enum(
+            Call,
+            native_enum=False,
+            create_constraint=False,
+            length=4,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     story: Mapped[Story] = relationship(back_populates="takes", lazy="raise")

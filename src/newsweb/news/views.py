@@ -12,8 +12,8 @@ from newsweb.editor import previews, sharing
 from newsweb.editor.queries import story_for_editing
 from newsweb.models import Story
 from newsweb.models.clock import utcnow
-from newsweb.news import queries
-from newsweb.paging import Place
+from newsweb.news import division, queries
+from newsweb.paging import Cursor, DividedCursor, Place
 from newsweb.web.caching import personal, uncached
 from newsweb.web.listings import step_answer
 from newsweb.web.navigation import local_path
@@ -21,6 +21,7 @@ from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render, wants_fragment
 
 blueprint = Blueprint("news", __name__)
+blueprint.record_once(lambda _state: division.track())
 
 EXPAND_ALL = "all"
 
@@ -30,21 +31,33 @@ EXPAND_ALL = "all"
 def index() -> Response | str:
     """`/`: the newest stories, filtered by `category` and `tool`, paged by `after`.
 
-    "Load more" is a step (`?from=...&after=...`, see paging.Place): htmx gets the
-    `story_page` block (the next stories and the next "Load more" control) and pushes
-    `?through=...`, the page of every story the reader has so far; without JavaScript the
-    step redirects there. A filter change gets the `listing` block.
+    `?sort=divided` puts the stories the panel is most divided on first. "Load more" is a
+    step (`?from=...&after=...`, see paging.Place): htmx gets the `story_page` block (the
+    next stories and the next "Load more" control) and pushes `?through=...`, the page of
+    every story the reader has so far; without JavaScript the step redirects there. A
+    filter or sort change gets the `listing` block.
     """
     categories = lookups.all_categories()
     category = lookups.requested_category(categories)
     tool = lookups.requested_tool()
-    place = Place.from_args(request.args)
-    page = queries.latest_stories(
-        limit=current_app.config["PAGE_SIZE"], place=place, category=category, tool=tool
-    )
+    sort = request.args.get("sort", "newest")
+    if sort not in queries.SORTS:
+        sort = "newest"
+    limit = current_app.config["PAGE_SIZE"]
+    place: Place[Cursor] | Place[DividedCursor]
+    page: queries.StoryPage[Cursor] | queries.StoryPage[DividedCursor]
+    if sort == "divided":
+        place = divided = Place.from_args(request.args, DividedCursor.decode)
+        page = queries.most_divided_stories(
+            limit=limit, place=divided, category=category, tool=tool
+        )
+    else:
+        place = newest = Place.from_args(request.args, Cursor.decode)
+        page = queries.latest_stories(limit=limit, place=newest, category=category, tool=tool)
     filters: dict[str, Any] = {
         "category": category.slug if category else None,
         "tool": tool.slug if tool else None,
+        "sort": sort if sort != "newest" else None,
     }
     context: dict[str, Any] = {
         "page": page,
@@ -53,6 +66,8 @@ def index() -> Response | str:
         "category": category,
         "tool": tool,
         "filters": filters,
+        "sort": sort,
+        "sorts": queries.SORTS,
         "listing_url": url_for("news.index", **filters),
     }
     if place.is_step:
@@ -84,6 +99,7 @@ def show(slug: str) -> str:
         "news/show.html",
         story=story,
         takes=queries.takes_on(story),
+        tally=queries.tool_tally(story.tool_id),
         expanded=expand,
         expand_all=EXPAND_ALL in expand,
         more_stories=queries.more_about_tool(story),

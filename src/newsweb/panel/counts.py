@@ -10,9 +10,10 @@ visible: the panel subtracts their takes when it reads, and there are only ever 
 
 from __future__ import annotations
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
 
+from newsweb.database import listen_to_sessions
 from newsweb.models import Persona, Story, StoryStatus, Take
 
 RECOUNT_FLAG = "recount_published_takes"
@@ -54,10 +55,4 @@ def forget(unit: Session) -> None:
 
 def track() -> None:
     """Listen to every session's flushes and commits (once per process)."""
-    for name, listener in (
-        ("after_flush", note_changes),
-        ("before_commit", recount),
-        ("after_rollback", forget),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_to_sessions(after_flush=note_changes, before_commit=recount, after_rollback=forget)

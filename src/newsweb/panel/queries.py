@@ -73,7 +73,7 @@ def takes_by(
     persona: Persona,
     *,
     limit: int,
-    place: Place | None = None,
+    place: Place[Cursor] | None = None,
     category: Category | None = None,
 ) -> TakePage:
     """Return `persona`'s takes on visible stories (in `category`), newest story first, at
@@ -81,7 +81,7 @@ def takes_by(
 
     One statement: each take comes with its story and the story's tool and category.
     """
-    place = place or Place()
+    place = place or Place[Cursor]()
     stmt = (
         select(Take)
         .join(Take.story)
@@ -102,7 +102,9 @@ def takes_by(
     if category is not None:
         stmt = stmt.where(Story.category_id == category.id)
     rows = db.session.scalars(stmt).all()
-    takes, next_cursor = place.split(rows, limit, lambda t: (t.story.published_at, t.story.id))
+    takes, next_cursor = place.split(
+        rows, limit, lambda t: Cursor.of_row(t.story.published_at, t.story.id)
+    )
     return TakePage(takes, next_cursor)
 
 

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from newsweb import lookups, track_record
 from newsweb.models.clock import utcnow
-from newsweb.paging import Place
+from newsweb.paging import Cursor, Place
 from newsweb.panel import counts, queries
 from newsweb.verdict_history import verdict_changes
 from newsweb.web.listings import step_answer
@@ -48,7 +48,7 @@ def show(slug: str) -> Response | str:
         abort(404, description="There is no panelist by that name.")
     categories = lookups.all_categories()
     category = lookups.requested_category(categories)
-    place = Place.from_args(request.args)
+    place = Place.from_args(request.args, Cursor.decode)
     take_page = queries.takes_by(
         persona, limit=current_app.config["PAGE_SIZE"], place=place, category=category
     )

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from newsweb import lookups, track_record
 from newsweb.models import Outcome, PredictionStatus
 from newsweb.models.clock import utcnow
-from newsweb.paging import Place
+from newsweb.paging import Cursor, Place
 from newsweb.web.listings import step_answer
 from newsweb.web.page_cache import shared_cache
 from newsweb.web.rendering import render
@@ -52,7 +52,7 @@ def index() -> Response | str:
     ruling = _choice("ruling", {o.value for o in Outcome}, "There is no ruling “{value}”.")
     persona = next((p for p in personas if p.slug == slug), None)
     outcome = Outcome(ruling) if ruling else None
-    place = Place.from_args(request.args)
+    place = Place.from_args(request.args, Cursor.decode)
     today = utcnow().date()
     if status == "all":
         wanted = [s for s in PredictionStatus if outcome is None or s is PredictionStatus.RESOLVED]

@@ -8,12 +8,15 @@ from typing import Any
 from flask import make_response, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from newsweb.paging import PLACE_ARGS, Cursor, Place
+from newsweb.paging import PLACE_ARGS, Place, Position
 from newsweb.web.rendering import wants_fragment
 
 
 def step_answer(
-    place: Place, next_cursor: Cursor | None, first_new: str | None, fragment: Callable[[], str]
+    place: Place[Any],
+    next_cursor: Position | None,
+    first_new: str | None,
+    fragment: Callable[[], str],
 ) -> Response:
     """Answer a "Load more" step (`place.is_step`) of the listing this request is for. The
     URL of everything the reader now has, from where their stretch began down to the last

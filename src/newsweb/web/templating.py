@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Protocol
 
 from flask import Flask, request
 
 from newsweb import newsroom_time
 from newsweb.editor.diffs import word_diff
 from newsweb.markup import paragraphs, render_markdown
+from newsweb.models import Call, Split
 from newsweb.web.navigation import return_path
 
 
@@ -39,6 +42,19 @@ def dict_without(values: dict[str, str], key: str) -> dict[str, str]:
     return {name: value for name, value in values.items() if name != key}
 
 
+class HasCall(Protocol):
+    """A panelist's call on a story: a take, or a listing's PanelCall."""
+
+    @property
+    def call(self) -> Call:
+        """Ship, wait or skip."""
+
+
+def split(calls: Iterable[HasCall]) -> Split:
+    """The panel's split on a story from its takes' calls: `{{ takes|split }}`."""
+    return Split.of(item.call for item in calls)
+
+
 def init_app(app: Flask) -> None:
     """Register the template filters and globals."""
     app.add_template_global(current_path, "current_path")
@@ -51,3 +67,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(newsroom_time.label, "newsroom_time")
     app.add_template_global(word_diff, "word_diff")
     app.add_template_filter(dict_without, "dict_without")
+    app.add_template_filter(split, "split")
