@@ -103,7 +103,7 @@ def test_the_migration_fills_calls_from_verdicts_and_counts_dissent(tmp_path: Pa
     (ship or skip), or wait without one; each story's dissent is counted from them."""
     app = create_app(settings(f"sqlite:///{tmp_path / 'migrated.sqlite3'}"))
     with app.app_context():
-        upgrade(revision="b8e4d0f2a395")
+        upgrade(revision="c3f9a1d7e5b2")
         for statement in (
             "INSERT INTO categories (id, name, slug) VALUES (1, 'Model', 'model')",
             "INSERT INTO tools (id, slug, name, tagline, description, website, pricing,"

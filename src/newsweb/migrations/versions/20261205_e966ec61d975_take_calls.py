@@ -5,7 +5,7 @@ skip), and "wait" where the panelist has no verdict on that tool. Then each stor
 dissent is counted from them: the takes whose call differs from the most common one.
 
 Revision ID: e966ec61d975
-Revises: b8e4d0f2a395
+Revises: c3f9a1d7e5b2
 Created: 2026-12-05 13:45:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e966ec61d975"
-down_revision = "b8e4d0f2a395"
+down_revision = "c3f9a1d7e5b2"
 branch_labels = None
 depends_on = None
 
