@@ -234,13 +234,19 @@ def test_most_divided_pages_by_keyset_to_the_end(app: Flask) -> None:
             )
         db.session.commit()
     client = app.test_client()
-    seen: list[str] = []
-    href: str | None = "/?sort=divided"
-    while href:
-        html = client.get(href).get_data(as_text=True)
+    html = client.get("/?sort=divided").get_data(as_text=True)
+    seen = titles(html)
+    href = load_more_href(html)
+    while href:  # each step as htmx asks for it: the next stories alone
+        assert "sort=divided" in href
+        step = client.get(href, headers=htmx())
+        assert "sort=divided" in step.headers["HX-Push-Url"]
+        html = step.get_data(as_text=True)
         seen += titles(html)
         href = load_more_href(html)
-        assert href is None or "sort=divided" in href
+    # The address the last step pushed shows every story so far, in the same order.
+    everything = client.get(step.headers["HX-Push-Url"]).get_data(as_text=True)
+    assert titles(everything) == seen
     newest_first = [f"Story {n:02d}" for n in range(12, -1, -1)]
     by_dissent = [[title for title in newest_first if int(title[-2:]) % 3 == r] for r in (1, 2, 0)]
     assert seen == [title for group in by_dissent for title in group]
