@@ -34,8 +34,8 @@ def index() -> str:
     A "Load more" request from htmx gets the `story_page` block: the next stories and
     the next "Load more" control; a filter change gets the `listing` block.
     """
-    categories = lookups.all_categories()
-    category = lookups.requested_category(categories)
+    menu = lookups.categories_with_stories()
+    category = lookups.requested_category(menu.every)
     tool = lookups.requested_tool()
     after = Cursor.decode(request.args.get("after"))
     page = queries.latest_stories(
@@ -50,7 +50,7 @@ def index() -> str:
         "news/index.html",
         block=block,
         page=page,
-        categories=categories,
+        categories=menu.offered(category),
         category=category,
         tool=tool,
         filters=filters,

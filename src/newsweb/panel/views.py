@@ -43,8 +43,8 @@ def show(slug: str) -> str:
     persona = lookups.persona_by_slug(slug)
     if persona is None:
         abort(404, description="There is no panelist by that name.")
-    categories = lookups.all_categories()
-    category = lookups.requested_category(categories)
+    menu = lookups.categories_with_stories()
+    category = lookups.requested_category(menu.every)
     after = Cursor.decode(request.args.get("after"))
     more_takes_only = after is not None and wants_fragment()
     # The record and the changed calls sit outside both fragments: only whole pages read them.
@@ -55,7 +55,7 @@ def show(slug: str) -> str:
         "panel/show.html",
         block="take_page" if after else "record",
         persona=persona,
-        categories=categories,
+        categories=menu.offered(category),
         category=category,
         verdicts=verdicts,
         flips=verdict_changes(persona=persona, flips_only=True) if whole_page else [],
