@@ -18,7 +18,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    event,
     exists,
+    inspect,
     or_,
     text,
 )
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from newsweb.config import SITEMAP_FILE_URLS
 from newsweb.extensions import Base
 from newsweb.models.clock import utcnow
+from newsweb.text import count_words, reading_minutes
 
 # A take longer than this shows a teaser of about TEASER_LENGTH and a "Read more" control.
 LONG_TAKE_LENGTH = 420
@@ -173,6 +176,9 @@ class Story(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Preview links carry it (editor/sharing.py): moving it on revokes every one given out.
     share_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Words in the dek and body, counted by every save that changes them (below), so a
+    # listing shows a reading time without loading any body.
+    word_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tool: Mapped[Tool] = relationship(lazy="raise")
     category: Mapped[Category] = relationship(lazy="raise")
@@ -185,8 +191,28 @@ class Story(Base):
         """The filter for stories readers may see: published, and not dated in the future."""
         return and_(cls.status == StoryStatus.PUBLISHED, cls.published_at <= (now or utcnow()))
 
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the dek and body ("4 min read"); the takes are not counted: they
+        open one by one, on request. An unsaved story (a preview) is counted as it is."""
+        if not inspect(self).persistent:
+            return reading_minutes(count_words(self.dek, self.body))
+        return reading_minutes(self.word_count)
+
     def __repr__(self) -> str:
         return f"<Story {self.slug}>"
+
+
+@event.listens_for(Story, "before_insert")
+@event.listens_for(Story, "before_update")
+def _count_story_words(_mapper: object, _connection: object, story: Story) -> None:
+    """Keep `word_count` true to the dek and body whenever a flush writes either."""
+    state = inspect(story)
+    if state.persistent and not (
+        state.attrs.dek.history.has_changes() or state.attrs.body.history.has_changes()
+    ):
+        return
+    story.word_count = count_words(story.dek, story.body)
 
 
 class Take(Base):
