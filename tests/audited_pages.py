@@ -29,6 +29,8 @@ READER_STATES: list[str] = [
     "/panel/the-skeptic",
     "/compare/mistral-ai-vs-anthropic",
     "/compare?a=mistral-ai&with=an",
+    "/compare",
+    "/compare?first=mistral-ai&second=mistral-ai",
     "/search",
     "/search?q=model",
     "/search?q=zzqxv",
