@@ -86,8 +86,8 @@ def story_links(html: str) -> list[str]:
 
 @pytest.mark.parametrize("word", ["mistral", "open", "agents", "model", "funding"])
 def test_a_story_is_one_result_with_its_matching_takes_beneath(demo_app: Flask, word: str) -> None:
-    """However many of its takes match, each story is listed once, its matching takes under it."""
-    html = page(demo_app.test_client(), f"/search?q={word}&kind=story")
+    """However many of its takes and predictions match, each story is listed once."""
+    html = page(demo_app.test_client(), f"/search?q={word}")
     stories = story_links(html)
     assert stories, word
     assert len(stories) == len(set(stories)), word
@@ -105,6 +105,22 @@ def test_mistral_lists_the_funding_story_once_with_four_takes(demo_app: Flask) -
     assert len(funding) == 1
     takes = re.findall(r'class="search-hit__take"', funding[0])
     assert len(takes) == 4
+
+
+def test_a_prediction_of_a_listed_story_sits_beneath_it(demo_app: Flask) -> None:
+    """Searching everything, the funding story's matching prediction is listed under the
+    story rather than as a second result leading to the same story."""
+    html = page(demo_app.test_client(), "/search?q=mistral")
+    assert (
+        story_links(html).count(
+            "general-atlantic-leads-1-1b-series-c-in-mistral-ai-at-8b-valuation"
+        )
+        == 1
+    )
+    predictions = re.search(r'aria-label="Matching predictions">(.*?)</ul>', html, re.S)
+    assert predictions is not None
+    assert "\N{RIGHT SINGLE QUOTATION MARK}s prediction</a>" in predictions.group(1)
+    assert "Mistral does not publish" in predictions.group(1)
 
 
 # ---------- Category menus offer only categories with content ----------
