@@ -1,7 +1,4 @@
-/* "/" jumps to the search box, as on many reading sites. The box says so itself
-   (aria-keyshortcuts, and a hint screen readers read with it), and the key is left alone
-   whenever the reader is typing somewhere, holds a modifier, or another script already
-   used it. Without JavaScript the box is a plain form in the header of every page. */
+/* "/" focuses the search box, unless the reader is typing or holds a modifier (base.html). */
 (function () {
   "use strict";
 

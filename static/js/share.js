@@ -1,7 +1,4 @@
-/* The story's "Permalink" becomes a button: "Share" opens the system's share sheet where
-   the browser has the Web Share API, "Copy link" puts the address on the clipboard
-   elsewhere. The status beside it (a polite live region) says what happened. Without
-   JavaScript, or with neither API, the plain permalink stays. */
+/* The story's permalink becomes "Share" (Web Share API) or "Copy link"; see news/show.html. */
 (function () {
   "use strict";
 
@@ -34,7 +31,6 @@
           say("Link copied");
         },
         function () {
-          // Refused (no permission): show the permalink to copy by hand.
           link.hidden = false;
           say("Could not copy: use the permalink");
         }
@@ -54,7 +50,6 @@
           say("Shared");
         },
         function (error) {
-          // The reader closed the share sheet: nothing to say. Anything else: copy.
           if (error && error.name === "AbortError") {
             return;
           }
