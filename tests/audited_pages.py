@@ -34,6 +34,8 @@ READER_STATES: list[str] = [
     "/predictions?status=resolved&through=end",
     "/compare/mistral-ai-vs-anthropic",
     "/compare?a=mistral-ai&with=an",
+    "/compare",
+    "/compare?first=mistral-ai&second=mistral-ai",
     "/search",
     "/search?q=model",
     "/search?q=zzqxv",

@@ -246,10 +246,11 @@ def test_picker_with_blank_text_asks_for_a_name(compare_client: FlaskClient) -> 
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?with=anthropic", "?a=nope&with=anthropic", "?a=a%01b&with=x"]
+    "query", ["?a=&with=anthropic", "?a=nope&with=anthropic", "?a=a%01b&with=x"]
 )
 def test_picker_needs_a_known_first_tool(compare_client: FlaskClient, query: str) -> None:
-    """Without a known tool to compare, the picker is a friendly 404."""
+    """Without a known tool to compare, the picker is a friendly 404 (with no `a` at all,
+    /compare is the compare index: tests/test_finding.py)."""
     assert compare_client.get("/compare" + query).status_code == 404
 
 
@@ -335,8 +336,9 @@ COUNTED = {
     # The newsroom's version first (the page's ETag depends on it), then tools, the panel
     # with verdicts, stories (tool and category joined), panelists.
     PAIR: 5,
-    "/compare?a=mistral-ai&with=a": 2,  # the first tool, the matching tools
-    "/compare?a=mistral-ai&with=anthropic": 2,  # the same, then a redirect
+    # The picker is a shared page too: the version, the first tool, the matching tools.
+    "/compare?a=mistral-ai&with=a": 3,
+    "/compare?a=mistral-ai&with=anthropic": 3,  # the same, then a redirect
 }
 
 

@@ -198,6 +198,7 @@ def test_pages_link_static_files_by_content_hash(demo_client: FlaskClient) -> No
         "/static/css/site.css",
         "/static/vendor/htmx-2.0.11.min.js",
         "/static/js/takes.js",
+        "/static/js/search-key.js",
     }
     for plain, hashed in urls.items():
         assert re.fullmatch(r"/static/.+\.[0-9a-f]{8}\.[a-z]+", hashed), hashed

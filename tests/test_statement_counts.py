@@ -25,6 +25,7 @@ PAGES = {
     "/tools": 3,  # version, categories, tools with tallies
     "/tools/mistral-ai": 6,  # version, tool, scorecard, verdict history, stories, panelists
     "/panel": 3,  # version, personas with counts, track records
+    "/compare": 2,  # version, visible tools with categories and bookmark counts
     # version, persona, categories, verdicts, changed calls, track record, predictions, takes
     "/panel/the-skeptic": 8,
     "/predictions": 5,  # version, panel, open, due, resolved

@@ -235,8 +235,10 @@ REQUESTS: dict[str, Builder] = {
         ),
         _one(lambda s: _query(f"/panel/{s.persona}", through=s.deep_cursor)),
     ),
-    "compare.choose": _one(
-        lambda s: _query("/compare", a=s.tool, **{"with": s.other_tool[:2]}), fragment=True
+    "compare.choose": _many(
+        _one(lambda s: _query("/compare", a=s.tool, **{"with": s.other_tool[:2]}), fragment=True),
+        _one(lambda s: "/compare"),
+        _one(lambda s: _query("/compare", first=s.tool), fragment=True),
     ),
     "compare.show": _one(lambda s: f"/compare/{pair_path(s.tool, s.other_tool)}"),
     "search.index": _many(

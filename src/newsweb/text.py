@@ -55,3 +55,18 @@ def like_pattern(text: str) -> str:
     """
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# A steady adult reading speed for news prose, in words a minute.
+READING_SPEED = 230
+_WORDS = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def count_words(*texts: str) -> int:
+    """How many words `texts` hold together (Markdown's marks are not words)."""
+    return sum(len(_WORDS.findall(text or "")) for text in texts)
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read `words` at READING_SPEED, rounded up, at least one."""
+    return max(1, -(-words // READING_SPEED))

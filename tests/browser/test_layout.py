@@ -70,8 +70,11 @@ def test_phone_menu_opens_without_javascript(live_server: str, phone_without_js:
     expect(sections).to_be_hidden()
     page.get_by_text("Menu", exact=True).click()
     expect(sections).to_be_visible()
-    for name in ("News", "Tools", "Panel", "Digest", "Bookmarks", "Search", "Sign in", "Join"):
+    for name in ("News", "Tools", "Panel", "Digest", "Bookmarks", "Sign in", "Join"):
         expect(sections.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(
+        sections.get_by_role("searchbox", name="Search stories, takes and tools")
+    ).to_be_visible()
     # Open, the menu lies over the page under the masthead rather than pushing it down.
     assert box(page, ".site-nav")["y"] >= box(page, ".masthead")["height"] - 1
     sections.get_by_role("link", name="Tools", exact=True).click()
@@ -84,7 +87,11 @@ def test_desktop_shows_the_sections_without_a_menu(live_server: str, page: Page)
     page.goto(live_server + "/")
     expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
     sections = page.get_by_role("navigation", name="Sections")
-    expect(sections.get_by_role("link", name="Search", exact=True)).to_be_visible()
+    expect(sections.get_by_role("link", name="Bookmarks", exact=True)).to_be_visible()
+    # The search box shares the masthead's one row.
+    search = sections.get_by_role("searchbox", name="Search stories, takes and tools")
+    expect(search).to_be_visible()
+    assert box(page, ".site-search")["y"] < box(page, ".brand")["y"] + box(page, ".brand")["height"]
     assert box(page, ".masthead")["height"] <= MASTHEAD_MAX
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from newsweb.extensions import db
-from newsweb.models import Persona, Story, Tool, Verdict
+from newsweb.models import Bookmark, Persona, Story, Tool, Verdict
 from newsweb.models.content import ShipTally
 from newsweb.news.queries import PanelCall, panelists_by_story
 from newsweb.text import MADE_SLUG_LENGTH, is_slug, like_pattern
@@ -231,3 +231,63 @@ def choices(text: str, *, besides: Tool, limit: int = MAX_CHOICES) -> Choices:
         )
     )
     return Choices(text, found[:limit], more=len(found) > limit)
+
+
+# Pairs the compare index suggests in each of its two lists.
+SUGGESTED_PAIRS = 6
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two tools the compare index suggests side by side."""
+
+    first: Tool
+    second: Tool
+
+    @property
+    def path(self) -> str:
+        """The pair's `<tool-a>-vs-<tool-b>` address."""
+        return pair_path(self.first.slug, self.second.slug)
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What /compare offers before any tool is chosen: every visible tool (for the picker),
+    rivals in the same category, and the tools members bookmark most, paired."""
+
+    tools: list[Tool]
+    same_category: list[Pair]
+    most_bookmarked: list[Pair]
+
+    def named(self, slug: str | None) -> Tool | None:
+        """The visible tool with this slug, from those already read (no query)."""
+        return next((tool for tool in self.tools if tool.slug == slug), None)
+
+
+def suggestions(*, limit: int = SUGGESTED_PAIRS) -> Suggestions:
+    """Return every visible tool by name, and pairs worth comparing, in one statement.
+
+    Each tool comes with how many members bookmarked it (one index count per tool). In
+    each category with two tools or more, its two most bookmarked make a pair (categories
+    by name); across categories, the most bookmarked tools pair off in order: first with
+    second, third with fourth. Ties go to the name, so the suggestions are stable.
+    """
+    saved = select(func.count(Bookmark.id)).where(Bookmark.tool_id == Tool.id).scalar_subquery()
+    rows = db.session.execute(
+        select(Tool, saved)
+        .options(joinedload(Tool.category))
+        .where(Tool.visible())
+        .order_by(Tool.name, Tool.id)
+    ).all()
+    tools = [tool for tool, _ in rows]
+    popularity = {tool.id: count for tool, count in rows}
+    by_popularity = sorted(tools, key=lambda tool: -popularity[tool.id])
+    rivals: dict[str, list[Tool]] = defaultdict(list)
+    for tool in by_popularity:
+        rivals[tool.category.name].append(tool)
+    same_category = [
+        Pair(members[0], members[1]) for _, members in sorted(rivals.items()) if len(members) > 1
+    ][:limit]
+    bookmarked = [tool for tool in by_popularity if popularity[tool.id] > 0][: limit * 2]
+    most_bookmarked = [Pair(a, b) for a, b in zip(bookmarked[::2], bookmarked[1::2], strict=False)]
+    return Suggestions(tools, same_category, most_bookmarked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from newsweb import lookups
@@ -38,13 +39,18 @@ def show(pair: str) -> str | Response:
 
 
 @blueprint.get("/compare")
-def choose() -> str | Response:
-    """`/compare?a=<slug>&with=<text>`: the tools to compare with `a` that `with` names.
+@shared_cache
+def choose() -> ResponseReturnValue:
+    """`/compare`: suggested pairs and a picker for two tools; with `?a=<slug>&with=<text>`,
+    the tools to compare with `a` that `with` names.
 
-    When the text names exactly one tool (its name or slug, any case) a plain request
-    goes straight to the compare page; otherwise this lists the matching tools.
-    htmx (typing in the picker) always gets the `choices` block, never a redirect.
+    Without `a` this is the compare index (see `_pick_pair`). With it, when the text names
+    exactly one tool (its name or slug, any case) a plain request goes straight to the
+    compare page; otherwise this lists the matching tools. htmx (typing in the picker)
+    always gets the `choices` block, never a redirect.
     """
+    if "a" not in request.args:
+        return _pick_pair()
     slug = request.args.get("a", "").strip()
     tool = lookups.tool_by_slug(slug) if queries.is_tool_slug(slug) else None
     if tool is None:
@@ -54,3 +60,32 @@ def choose() -> str | Response:
     if exact is not None and not wants_fragment():
         return redirect(url_for("compare.show", pair=queries.pair_path(tool.slug, exact.slug)))
     return render("compare/choose.html", block="choices", tool=tool, found=found)
+
+
+def _pick_pair() -> ResponseReturnValue:
+    """`/compare?first=<slug>&second=<slug>`: the compare index, or the pair it names.
+
+    Two known, different tools redirect to their compare page. Otherwise the page shows the
+    picker (two menus of every tool we cover) and suggested pairs; the same tool twice is
+    an inline error (422). htmx, when the first menu changes, gets the `second_choice`
+    block: the second menu with the first tool's rivals in its category on top.
+    """
+    found = queries.suggestions()
+    first = found.named(request.args.get("first"))
+    second = found.named(request.args.get("second"))
+    error = None
+    if first is not None and second is not None:
+        if first.id != second.id:
+            return redirect(
+                url_for("compare.show", pair=queries.pair_path(first.slug, second.slug))
+            )
+        error = "Choose two different tools."
+    html = render(
+        "compare/index.html",
+        block="second_choice",
+        suggestions=found,
+        first=first,
+        second=second,
+        error=error,
+    )
+    return (html, 422) if error else html

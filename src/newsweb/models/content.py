@@ -22,7 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    event,
     exists,
+    inspect,
     or_,
     text,
 )
@@ -31,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from newsweb.config import SITEMAP_FILE_URLS
 from newsweb.extensions import Base
 from newsweb.models.clock import utcnow
+from newsweb.text import count_words, reading_minutes
 
 # A take longer than this shows a teaser of about TEASER_LENGTH and a "Read more" control.
 LONG_TAKE_LENGTH = 420
@@ -186,6 +189,9 @@ class Story(Base):
     # How divided the panel is: takes whose call differs from the most common one
     # (Split.dissent), kept by news/division.py in the transaction that changes a take.
     dissent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Words in the dek and body, counted by every save that changes them (below), so a
+    # listing shows a reading time without loading any body.
+    word_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tool: Mapped[Tool] = relationship(lazy="raise")
     category: Mapped[Category] = relationship(lazy="raise")
@@ -197,6 +203,14 @@ class Story(Base):
     def visible(cls, now: datetime | None = None) -> ColumnElement[bool]:
         """The filter for stories readers may see: published, and not dated in the future."""
         return and_(cls.status == StoryStatus.PUBLISHED, cls.published_at <= (now or utcnow()))
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the dek and body ("4 min read"); the takes are not counted: they
+        open one by one, on request. An unsaved story (a preview) is counted as it is."""
+        if not inspect(self).persistent:
+            return reading_minutes(count_words(self.dek, self.body))
+        return reading_minutes(self.word_count)
 
     def __repr__(self) -> str:
         return f"<Story {self.slug}>"
@@ -256,6 +270,18 @@ class Split:
     def __str__(self) -> str:
         """The split as a reader reads it: "2 ship · 1 wait · 1 skip"."""
         return " · ".join(f"{count} {call.value}" for call, count in self.parts)
+
+
+@event.listens_for(Story, "before_insert")
+@event.listens_for(Story, "before_update")
+def _count_story_words(_mapper: object, _connection: object, story: Story) -> None:
+    """Keep `word_count` true to the dek and body whenever a flush writes either."""
+    state = inspect(story)
+    if state.persistent and not (
+        state.attrs.dek.history.has_changes() or state.attrs.body.history.has_changes()
+    ):
+        return
+    story.word_count = count_words(story.dek, story.body)
 
 
 class Take(Base):

@@ -37,8 +37,8 @@ def index() -> Response | str:
     every story the reader has so far; without JavaScript the step redirects there. A
     filter or sort change gets the `listing` block.
     """
-    categories = lookups.all_categories()
-    category = lookups.requested_category(categories)
+    menu = lookups.categories_with_stories()
+    category = lookups.requested_category(menu.every)
     tool = lookups.requested_tool()
     sort = request.args.get("sort", "newest")
     if sort not in queries.SORTS:
@@ -62,7 +62,7 @@ def index() -> Response | str:
     context: dict[str, Any] = {
         "page": page,
         "place": place,
-        "categories": categories,
+        "categories": menu.offered(category),
         "category": category,
         "tool": tool,
         "filters": filters,

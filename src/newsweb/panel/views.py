@@ -46,8 +46,8 @@ def show(slug: str) -> Response | str:
     persona = lookups.persona_by_slug(slug)
     if persona is None:
         abort(404, description="There is no panelist by that name.")
-    categories = lookups.all_categories()
-    category = lookups.requested_category(categories)
+    menu = lookups.categories_with_stories()
+    category = lookups.requested_category(menu.every)
     place = Place.from_args(request.args, Cursor.decode)
     take_page = queries.takes_by(
         persona, limit=current_app.config["PAGE_SIZE"], place=place, category=category
@@ -79,7 +79,7 @@ def show(slug: str) -> Response | str:
         "panel/show.html",
         block="take_page" if place.after else "record",
         persona=persona,
-        categories=categories,
+        categories=menu.offered(category),
         category=category,
         verdicts=verdicts,
         flips=verdict_changes(persona=persona, flips_only=True) if whole_page else [],

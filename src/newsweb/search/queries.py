@@ -87,6 +87,16 @@ class TakeHit:
     snippet: Markup
 
 
+@dataclass(frozen=True)
+class PredictionHit:
+    """A panelist's prediction that matched, shown beneath its story when the story is a
+    result too (otherwise it is a result of its own); its snippet is the claim."""
+
+    snippet: str
+    persona_slug: str
+    persona_name: str
+
+
 @dataclass
 class Hit:
     """One search result, ready for the template: a story (once, whatever matched in it and
@@ -105,6 +115,7 @@ class Hit:
     # Whether the story's own text matched; else it is here for its takes alone.
     matched_itself: bool = True
     takes: list[TakeHit] = field(default_factory=list)
+    predictions: list[PredictionHit] = field(default_factory=list)
 
 
 def highlight(snippet: str) -> Markup:
@@ -161,13 +172,18 @@ def search(query: SearchQuery) -> list[Hit]:
 
 
 def _grouped(rows: list[Any]) -> list[tuple[float, list[Any]]]:
-    """The rows gathered into results, best first: one per story (whatever matched in it
-    and in its takes) and one per tool, each ranked by its best row."""
+    """The rows gathered into results, best first: one per story (whatever matched in it,
+    its takes and its predictions) and one per tool. A prediction is a result of its own
+    only when its story is not one: it never shows a story twice."""
     results: dict[tuple[str, int], list[Any]] = {}
     for row in rows:
         standalone = row["kind"] in STANDALONE
         key = (row["kind"], row["item_id"]) if standalone else ("story", row["story_id"])
         results.setdefault(key, []).append(row)
+    for key, members in list(results.items()):
+        story = ("story", members[0]["story_id"])
+        if key[0] == "prediction" and story in results:
+            results[story].extend(results.pop(key))
     ranked = [(_standing(members), members) for members in results.values()]
     ranked.sort(key=lambda pair: pair[0], reverse=True)
     return [(standing[0], members) for standing, members in ranked]
@@ -196,11 +212,19 @@ class ShownText:
 
 
 def _result(members: list[Any], found: ShownText) -> Hit:
-    """One result from its rows: the story's or tool's own match, then its matching takes."""
+    """One result from its rows: the story's or tool's own match, then its matching takes
+    and predictions."""
     first = members[0]
-    own = next((row for row in members if row["kind"] != "take"), None)
+    story_rows = [row for row in members if row["kind"] not in STANDALONE]
+    prediction = not story_rows and first["kind"] == "prediction"
+    if story_rows:
+        # A story's title and slug come from a story or take row (a prediction row's title
+        # is its claim).
+        first = story_rows[0]
+    own_kinds = ("prediction",) if prediction else ("story", "tool")
+    own = next((row for row in members if row["kind"] in own_kinds), None)
     snippet = found.snippets.get((own["kind"], own["item_id"]), "") if own else ""
-    prediction = first["kind"] == "prediction"
+    story_like = first["kind"] not in STANDALONE
     return Hit(
         kind=first["kind"] if first["kind"] in STANDALONE else "story",
         title=first["title"],
@@ -212,7 +236,17 @@ def _result(members: list[Any], found: ShownText) -> Hit:
         persona_slug=first["persona_slug"] if prediction else None,
         persona_name=first["persona_name"] if prediction else None,
         matched_itself=own is not None,
-        takes=found.takes.get(first["story_id"], []) if first["kind"] not in STANDALONE else [],
+        takes=found.takes.get(first["story_id"], []) if story_like else [],
+        # A prediction can match in both of SQLite's arms (title and anywhere): once each.
+        predictions=list(
+            {
+                row["item_id"]: PredictionHit(
+                    row["title"], row["persona_slug"], row["persona_name"]
+                )
+                for row in members
+                if story_like and row["kind"] == "prediction"
+            }.values()
+        ),
     )
 
 

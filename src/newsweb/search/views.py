@@ -19,13 +19,13 @@ def index() -> str:
 
     htmx (typing in the box, changing a filter) gets the `results` block.
     """
-    categories = lookups.all_categories()
-    query = queries.SearchQuery.from_args(request.args, categories)
+    menu = lookups.categories_with_stories()
+    query = queries.SearchQuery.from_args(request.args, menu.every)
     return render(
         "search/index.html",
         block="results",
         query=query,
         results=queries.search(query) if query.words else None,
-        categories=categories,
+        categories=menu.offered(query.category),
         kinds=queries.KINDS,
     )

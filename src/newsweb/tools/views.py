@@ -23,8 +23,8 @@ def index() -> str:
 
     htmx filter and sort changes get the `directory` block.
     """
-    categories = lookups.all_categories()
-    category = lookups.requested_category(categories)
+    menu = lookups.categories_with_tools()
+    category = lookups.requested_category(menu.every)
     sort = request.args.get("sort", "newest")
     if sort not in queries.SORTS:
         sort = "newest"
@@ -33,7 +33,7 @@ def index() -> str:
         "tools/index.html",
         block="directory",
         entries=entries,
-        categories=categories,
+        categories=menu.offered(category),
         category=category,
         sort=sort,
         sorts=queries.SORTS,
