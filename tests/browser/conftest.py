@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 REQUIRE_BROWSER = os.environ.get("NEWSWEB_REQUIRE_BROWSER") == "1"
+# Seconds the live server waits on a connection's socket before giving it up.
+REQUEST_TIMEOUT = 10
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,6 +69,10 @@ class PooledServer(BaseWSGIServer):
         self.pool.submit(self._answer, request, client_address)
 
     def _answer(self, request: Any, client_address: Any) -> None:
+        # Chromium may open a connection it never sends a request on (a speculative
+        # preconnect): without a timeout its thread would wait forever, and so would the
+        # server's shutdown at the end of the test.
+        request.settimeout(REQUEST_TIMEOUT)
         try:
             self.finish_request(request, client_address)
         except Exception:
