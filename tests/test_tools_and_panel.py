@@ -206,5 +206,5 @@ def test_seat_tints_follow_the_panel_order_whatever_its_size(panel_client: Flask
     with panel_client.get("/static/css/site.css") as response:
         stylesheet = response.get_data(as_text=True)
     for tint in range(1, 7):
-        assert f'[data-tint="{tint}"] {{ --tint-bg: var(--tint-{tint}-bg);' in stylesheet
+        assert f'[data-tint="{tint}"]{{--tint-bg: var(--tint-{tint}-bg);' in stylesheet
     assert '[data-persona="' not in stylesheet
