@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from newsweb.bookmarks import queries as bookmark_queries
 from newsweb.extensions import db
 from newsweb.models import Story, StoryStatus, Tool
 from tests.conftest import PASSWORD, Auth, csrf_token_in, htmx
@@ -226,3 +228,23 @@ def test_removing_from_another_page_updates_the_story_page_sidebar(signed_in: Au
     html = signed_in.client.get(f"/news/{STORY}").get_data(as_text=True)
     assert 'aria-pressed="false"' in button(html, f"Bookmark {STORY_TITLE}")
     assert "No bookmarks yet" in sidebar(signed_in)
+
+
+def test_counts_cover_bookmarks_beyond_the_listed_ones(
+    signed_in: Auth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both totals count every visible bookmark, even a kind none of whose bookmarks is
+    among the newest listed (here the limit is two, and both are stories)."""
+    monkeypatch.setattr(bookmark_queries, "SAVED_LIMIT", 2)
+    save(signed_in, "/bookmarks/tools/anthropic")
+    stories = [f"/news/{STORY}"]
+    page = signed_in.client.get("/").get_data(as_text=True)
+    other = next(
+        path for path in re.findall(r'href="(/news/[a-z0-9-]+)"', page) if path not in stories
+    )
+    for path in (*stories, other):
+        save(signed_in, "/bookmarks/stories/" + path.removeprefix("/news/"))
+    html = signed_in.client.get("/bookmarks").get_data(as_text=True)
+    assert "1 tool" in html
+    assert "2 stories" in html
+    assert "All bookmarks (3)" in sidebar(signed_in)

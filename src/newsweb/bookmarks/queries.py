@@ -147,10 +147,12 @@ def saved_by(user: User) -> Saved:
         VerdictChange.changed_at > Bookmark.created_at,
     )
     is_story = Bookmark.story_id.is_not(None)
-    # Counted before the limit: the totals of each kind, however many are listed.
-    kind_total = func.count().over(partition_by=is_story)
-    rows = db.session.execute(
-        select(Bookmark, changed, kind_total)
+    # Counted over every row before the limit, so each row carries both totals, however
+    # many of either kind are listed (a bookmark names a tool or a story, never both).
+    tool_total = func.count(Bookmark.tool_id).over()
+    story_total = func.count(Bookmark.story_id).over()
+    result = db.session.execute(
+        select(Bookmark, changed, tool_total, story_total)
         .outerjoin(Bookmark.tool)
         .outerjoin(story, Bookmark.story)
         .options(
@@ -166,11 +168,13 @@ def saved_by(user: User) -> Saved:
     tools: list[Bookmark] = []
     stories: list[Bookmark] = []
     changed_ids: set[int] = set()
-    totals = {"tools": 0, "stories": 0}
-    for bookmark, verdicts_changed, total in rows:
-        kind = "tools" if bookmark.tool is not None else "stories"
-        (tools if kind == "tools" else stories).append(bookmark)
-        totals[kind] = total
-        if verdicts_changed and kind == "tools":
-            changed_ids.add(bookmark.id)
-    return Saved(tools, stories, frozenset(changed_ids), totals["tools"], totals["stories"])
+    rows = result.all()
+    tool_count, story_count = (rows[0][2], rows[0][3]) if rows else (0, 0)
+    for bookmark, verdicts_changed, _, _ in rows:
+        if bookmark.tool is None:
+            stories.append(bookmark)
+        else:
+            tools.append(bookmark)
+            if verdicts_changed:
+                changed_ids.add(bookmark.id)
+    return Saved(tools, stories, frozenset(changed_ids), tool_count, story_count)
